@@ -1,0 +1,19 @@
+"""``platform-sc``: a thin command line over the library (one module per command)."""
+from __future__ import annotations
+
+import logging
+
+import click
+
+from .solve import solve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Joint product-platform and global supply-chain optimisation (Ghosh, Murthy & Park 2004)."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+main.add_command(solve)

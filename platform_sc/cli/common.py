@@ -1,0 +1,59 @@
+"""Shared CLI plumbing: turning library errors into clear messages and exit codes."""
+from __future__ import annotations
+
+import functools
+
+import click
+
+from ..errors import InputError, SolveError
+
+EXIT_NO_SOLUTION = 1
+EXIT_INVALID_INPUT = 2
+EXIT_SOLVE_ERROR = 3
+
+
+def friendly_errors(func):
+    """Report known errors as a message on stderr with a non-zero exit, never a traceback."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(EXIT_INVALID_INPUT) from None
+        except (SolveError, RuntimeError, ValueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(EXIT_SOLVE_ERROR) from None
+    return wrapper
+
+
+def solver_options(func):
+    """Options every solving command shares."""
+    for option in reversed([
+        click.option("--method", type=click.Choice(["monolithic", "decomposition", "auto"]), default="auto",
+                     show_default=True, help="Full MILP, per-module decomposition, or pick by instance."),
+        click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
+        click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve."),
+        click.option("--gap", type=float, default=1e-6, show_default=True, help="Relative MIP gap to prove."),
+        click.option("--solver-option", "solver_option", multiple=True, metavar="KEY=VALUE",
+                     help="Passed to the solver (repeatable)."),
+        click.option("--log", "tee", is_flag=True, help="Stream the solver log."),
+    ]):
+        func = option(func)
+    return func
+
+
+def parse_solver_options(pairs) -> dict:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--solver-option")
+        key, value = pair.split("=", 1)
+        for cast in (int, float):
+            try:
+                value = cast(value)
+                break
+            except ValueError:
+                continue
+        out[key] = value
+    return out

@@ -1,0 +1,52 @@
+"""``platform-sc solve DIR``: solve one instance and print or save the result."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..measures import configurations
+from ..pipeline import SolveOptions, run
+from .common import EXIT_NO_SOLUTION, friendly_errors, parse_solver_options, solver_options
+
+
+def _money(x) -> str:
+    return "-" if x is None else f"{x:,.2f}"
+
+
+def format_result(result) -> str:
+    lines = [f"status        {result.status}  (method {result.method}, certificate {result.certificate})",
+             f"total cost    {_money(result.objective)}",
+             f"lower bound   {_money(result.lower_bound)}",
+             f"gap           {'-' if result.gap is None else f'{result.gap:.2e}'}",
+             f"time          build {result.build_seconds:.2f}s, solve {result.solve_seconds:.2f}s"]
+    if result.cost_breakdown:
+        lines.append("\ncost breakdown")
+        lines += [f"  {k:<22}{_money(v):>22}" for k, v in result.cost_breakdown.items()]
+    if result.metrics:
+        lines.append("\nplatform measures")
+        lines += [f"  {k:<26}{v:>14.4g}" for k, v in result.metrics.items()]
+    if result.solution is not None:
+        lines.append("\nproduct configuration offered to each segment")
+        lines.append(configurations(result.solution).to_string())
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("instance", type=click.Path(exists=True))
+@solver_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--out", type=click.Path(file_okay=False), help="Write the solution tables as CSV here.")
+@friendly_errors
+def solve(instance, method, solver, time_limit, gap, solver_option, tee, as_json, out):
+    """Solve INSTANCE (a folder of CSV files or an .xlsx workbook)."""
+    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
+                        solver_options=parse_solver_options(solver_option))
+    result = run(instance, opts, out=out)
+    if as_json:
+        click.echo(json.dumps(result.summary(), indent=2))
+    else:
+        click.echo(format_result(result))
+    if result.solution is None:
+        click.echo(f"error: no solution found (status {result.status})", err=True)
+        raise SystemExit(EXIT_NO_SOLUTION)

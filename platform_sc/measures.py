@@ -1,0 +1,79 @@
+"""Platform measures (spec §8) and cost breakdown: pure functions of solution tables.
+
+Weighted distance from thresholds::
+
+    WD = Σ_m w_m Σ_j v_j · g(level offered(m,j) − threshold(m,j))
+
+with w_m a segment weight (default: share of demand), v_j the module's value weight and
+g the distance scale (linear by default; ``exponential`` uses g(d) = base**d − 1).
+The maximum WD offers every segment the top-of-thresholds configuration (the highest
+threshold level of each module); platformability index = WD / max WD.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from .extract import Solution
+from .model import COST_TERMS
+from .sets import Sets
+
+
+def distance_scale(name: str = "linear", base: float = 2.0) -> Callable[[pd.Series], pd.Series]:
+    """g(d): ``linear`` -> d; ``exponential`` -> base**d − 1 (0 at d = 0, grows with the gap)."""
+    if name == "linear":
+        return lambda d: d
+    if name == "exponential":
+        return lambda d: base ** d - 1
+    raise ValueError(f"unknown distance scale {name!r} (use 'linear' or 'exponential')")
+
+
+def weighted_distance(levels: pd.DataFrame, segment_weight: pd.Series, module_weight: pd.Series,
+                      scale: Callable = distance_scale()) -> tuple[float, float]:
+    """(weighted distance, maximum weighted distance) of offered levels vs thresholds.
+
+    ``levels`` has columns segment, module, level (offered), min_level (threshold).
+    """
+    w = levels["segment"].map(segment_weight)
+    v = levels["module"].map(module_weight)
+    wd = float((w * v * scale(levels["level"] - levels["min_level"])).sum())
+    top = levels["module"].map(levels.groupby("module")["min_level"].max())
+    max_wd = float((w * v * scale(top - levels["min_level"])).sum())
+    return wd, max_wd
+
+
+def configurations(solution: Solution) -> pd.DataFrame:
+    """Product configuration offered to each segment: one row per segment, a column per module."""
+    return solution.offers.pivot(index="segment", columns="module", values="option").rename_axis(columns=None)
+
+
+def platform_measures(S: Sets, solution: Solution, scale: Callable = distance_scale()) -> dict[str, float]:
+    """Number of configurations, weighted distance, its maximum, platformability index."""
+    demand = pd.Series(S.demand, dtype=float)
+    weights = demand / demand.sum() if demand.sum() > 0 else demand
+    wd, max_wd = weighted_distance(solution.offers, weights, pd.Series(S.value_weight, dtype=float), scale)
+    return {
+        "n_product_configurations": int(len(configurations(solution).drop_duplicates())),
+        "weighted_distance": wd,
+        "max_weighted_distance": max_wd,
+        "platformability_index": wd / max_wd if max_wd > 0 else 0.0,
+        "n_options_developed": int(len(solution.developed)),
+        "n_suppliers_selected": int(len(solution.suppliers)),
+        "n_plants_open": int(len(solution.plants)),
+    }
+
+
+def cost_breakdown(solution: Solution) -> dict[str, float]:
+    """The six objective terms (1), recomputed from the solution tables."""
+    proc = solution.procurement
+    terms = {
+        "development": solution.developed["development_cost"].sum(),
+        "plant_setup": solution.plants["setup_cost"].sum(),
+        "assembly_distribution": (solution.assembly["units"] * solution.assembly["unit_cost"]).sum(),
+        "supplier_selection": solution.suppliers["selection_cost"].sum(),
+        "supplier_tooling": solution.tooling["tooling_cost"].sum(),
+        "procurement": (proc["units"] * (proc["unit_price"] + proc["unit_shipping_cost"])).sum(),
+    }
+    assert tuple(terms) == COST_TERMS
+    return {k: float(v) for k, v in terms.items()}

@@ -1,0 +1,283 @@
+"""The joint platform / supply-chain MILP, paper eqs. (1)–(13) as corrected in the spec.
+
+:func:`build_model` returns a plain :class:`pyomo.environ.ConcreteModel`; users may add
+constraints before solving. One function per constraint family below, each tagged with
+the paper's equation number; deviations from the printed equations are explained there.
+
+Variables (paper names)::
+
+    ada[k]          option k developed                      binary
+    cpo[m,k]        segment m gets option k, k in K(j,m)    binary
+    mps[p]          plant p set up                          binary
+    fin[p,m]        finished units p -> m (allowed arcs)    >= 0
+    mss[m,p,k]      units of option k inside fin[p,m]       >= 0
+    sfc[s]          supplier s selected                     binary
+    sft[s,k]        s tooled for option k (capable pairs)   binary
+    sqc[s,k,q]      price break q applies at (s,k)          binary
+    sts[s,p,k,q]    units of k from s to p priced at q      >= 0
+
+The same builder makes the per-module problems of the decomposition (spec §6):
+``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
+manufacturing costs (Theorem 2.1's Z(j)), and ``fixed_flows`` fixes the manufacturing
+configuration (Theorem 2.2's Z''(j)); with fixed flows the option flows are
+``mss[m,p,k] = f[p,m]·cpo[m,k]`` and are substituted out instead of being variables.
+"""
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import pyomo.environ as pyo
+
+from .io import Instance
+from .sets import Sets
+
+log = logging.getLogger(__name__)
+
+COST_TERMS = ("development", "plant_setup", "assembly_distribution", "supplier_selection",
+              "supplier_tooling", "procurement")
+
+
+def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> SimpleNamespace:
+    """Sparse index sets of the model restricted to ``modules`` (default: all)."""
+    J = list(modules) if modules is not None else list(S.modules)
+    arcs = [a for a in S.muc if fixed_flows is None or fixed_flows.get(a, 0) > 0]
+    flow = ({a: fixed_flows[a] for a in arcs} if fixed_flows is not None
+            else {(p, m): S.arc_bound(p, m) for p, m in arcs})
+    cpo = [(m, k) for m in S.segments for j in J for k in S.acceptable[m, j]]
+    # D_pk: most units of k plant p can need (segments behind p that accept k).
+    need: dict[tuple[str, str], float] = {}
+    seg_of_pk: dict[tuple[str, str], list[str]] = {}
+    for p, m in arcs:
+        for j in J:
+            for k in S.acceptable[m, j]:
+                need[p, k] = need.get((p, k), 0.0) + flow[p, m]
+                seg_of_pk.setdefault((p, k), []).append(m)
+    K = sorted({k for (_, k) in cpo}, key=lambda k: (S.option_module[k], S.level[k], k))
+    sk = [(s, k) for (s, k) in S.stc if k in set(K) and S.supplier_module[s] in J]
+    plants_of_s: dict[str, list[str]] = {}
+    for s, p in S.ship:
+        plants_of_s.setdefault(s, []).append(p)
+    sts_arc, sk_bound = [], {}
+    for s, k in sk:
+        reach = [p for p in plants_of_s.get(s, []) if (p, k) in need]
+        segs = {m for p in reach for m in seg_of_pk[p, k]}
+        sk_bound[s, k] = min(S.supplier_cap[s], sum(S.demand[m] for m in segs))
+        sts_arc += [(s, p, k) for p in reach]
+    live_sk = sorted({(s, k) for s, _, k in sts_arc})
+    skq = [(s, k, b.q) for s, k in live_sk for b in S.breaks[s, k] if b.lo <= sk_bound[s, k]]
+    q_of = {}
+    for s, k, q in skq:
+        q_of.setdefault((s, k), []).append(q)
+    return SimpleNamespace(
+        J=J, K=K, CPO=cpo, ARCS=arcs, FLOW=flow, NEED=need, SEG_OF_PK=seg_of_pk,
+        MSS=[(m, p, k) for p, m in arcs for j in J for k in S.acceptable[m, j]],
+        PK=sorted(need), SK=live_sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
+        STS=[(s, p, k, q) for s, p, k in sts_arc for q in q_of.get((s, k), [])],
+        STS_ARC=sts_arc,
+        SUPPLIERS=sorted({s for s, _ in live_sk}),
+        PLANTS=sorted({p for p, _ in arcs}),
+    )
+
+
+# ----- constraint families ---------------------------------------------------------------
+
+def one_option_per_module(m, S, I):
+    """(2) Σ_{k∈K(j,m)} cpo[m,k] = 1 for every segment m and module j."""
+    m.one_option_per_module = pyo.Constraint(
+        [(seg, j) for seg in S.segments for j in I.J],
+        rule=lambda b, seg, j: sum(b.cpo[seg, k] for k in S.acceptable[seg, j]) == 1)
+
+
+def offer_only_developed(m, S, I):
+    """(3) cpo[m,k] ≤ ada[k]."""
+    m.offer_only_developed = pyo.Constraint(I.CPO, rule=lambda b, seg, k: b.cpo[seg, k] <= b.ada[k])
+
+
+def demand_met(m, S, I):
+    """(4) Σ_{p∈P(m)} mss[m,p,k] = DV_m · cpo[m,k]."""
+    by_mk: dict = {}
+    for seg, p, k in I.MSS:
+        by_mk.setdefault((seg, k), []).append(p)
+    m.demand_met = pyo.Constraint(
+        I.CPO, rule=lambda b, seg, k: sum(b.mss[seg, p, k] for p in by_mk.get((seg, k), []))
+        == S.demand[seg] * b.cpo[seg, k])
+
+
+def option_flow_needs_offer(m, S, I):
+    """Tightening of (4): mss[m,p,k] ≤ min(DV_m, MC_p) · cpo[m,k] (valid, per arc)."""
+    m.option_flow_needs_offer = pyo.Constraint(
+        I.MSS, rule=lambda b, seg, p, k: b.mss[seg, p, k] <= S.arc_bound(p, seg) * b.cpo[seg, k])
+
+
+def plant_open_link(m, S, I):
+    """(5) fin[p,m] ≤ min(DV_m, MC_p) · mps[p]: a plant not set up ships nothing.
+
+    The printed (5) uses a global big-M; the arc's own bound is the tightest valid one.
+    """
+    m.plant_open_link = pyo.Constraint(
+        I.ARCS, rule=lambda b, p, seg: b.fin[p, seg] <= S.arc_bound(p, seg) * b.mps[p])
+
+
+def plant_capacity(m, S, I):
+    """(6) Σ_m fin[p,m] ≤ MC_p · mps[p].
+
+    Erratum: printed per option k summed over m; capacity binds finished units, and with
+    (7) the finished units p→m are fin[p,m].
+    """
+    by_p: dict = {}
+    for p, seg in I.ARCS:
+        by_p.setdefault(p, []).append(seg)
+    m.plant_capacity = pyo.Constraint(
+        I.PLANTS, rule=lambda b, p: sum(b.fin[p, seg] for seg in by_p[p]) <= S.plant_cap[p] * b.mps[p])
+
+
+def assembly(m, S, I):
+    """(7) Σ_{k∈K(j,m)} mss[m,p,k] = fin[p,m] for every arc (p,m) and module j.
+
+    Erratum: printed per plant only; the text means per (plant, segment): a plant ships
+    whole products. Equating every module's flow to the finished-unit flow fin[p,m] is
+    the same as equating the modules pairwise.
+    """
+    m.assembly = pyo.Constraint(
+        [(p, seg, j) for p, seg in I.ARCS for j in I.J],
+        rule=lambda b, p, seg, j: sum(b.mss[seg, p, k] for k in S.acceptable[seg, j]) == b.fin[p, seg])
+
+
+def plant_option_balance(m, S, I):
+    """(8) Σ_m mss[m,p,k] = Σ_{s,q} sts[s,p,k,q] for every plant p and option k.
+
+    Erratum: printed summed over k∈K(j), which would let a plant turn one option into
+    another; balanced per option. With fixed manufacturing flows (Z''(j)), the left side
+    is Σ_m f[p,m]·cpo[m,k].
+    """
+    supply: dict = {}
+    for s, p, k, q in I.STS:
+        supply.setdefault((p, k), []).append((s, q))
+
+    def use(b, p, k):
+        if b.fixed_manufacturing:
+            return sum(I.FLOW[p, seg] * b.cpo[seg, k] for seg in I.SEG_OF_PK[p, k])
+        return sum(b.mss[seg, p, k] for seg in I.SEG_OF_PK[p, k])
+
+    m.plant_option_balance = pyo.Constraint(
+        I.PK, rule=lambda b, p, k: use(b, p, k) == sum(b.sts[s, p, k, q] for s, q in supply.get((p, k), [])))
+
+
+def tooling_needs_selection(m, S, I):
+    """(9) sft[s,k] ≤ sfc[s]."""
+    m.tooling_needs_selection = pyo.Constraint(I.SK, rule=lambda b, s, k: b.sft[s, k] <= b.sfc[s])
+
+
+def shipping_needs_tooling(m, S, I):
+    """(10) Σ_q sts[s,p,k,q] ≤ min(SC_s, D_pk) · sft[s,k] per supplier->plant arc.
+
+    Erratum: printed without the sum over price breaks q. D_pk (units of k plant p can
+    need) replaces the printed big-M; it is the tightest bound the data give.
+    """
+    m.shipping_needs_tooling = pyo.Constraint(
+        I.STS_ARC, rule=lambda b, s, p, k: sum(b.sts[s, p, k, q] for q in I.Q_OF[s, k])
+        <= min(S.supplier_cap[s], I.NEED[p, k]) * b.sft[s, k])
+
+
+def supplier_capacity(m, S, I):
+    """(11) Σ_{k,p,q} sts[s,p,k,q] ≤ SC_s · sfc[s]."""
+    by_s: dict = {}
+    for idx in I.STS:
+        by_s.setdefault(idx[0], []).append(idx)
+    m.supplier_capacity = pyo.Constraint(
+        I.SUPPLIERS, rule=lambda b, s: sum(b.sts[i] for i in by_s[s]) <= S.supplier_cap[s] * b.sfc[s])
+
+
+def one_price_break(m, S, I):
+    """(12) Σ_q sqc[s,k,q] ≤ sft[s,k]: at most one break applies, only if tooled.
+
+    Erratum: the printed (12)–(13) do not form an all-units discount; this is the standard
+    multiple-choice form (spec §5).
+    """
+    m.one_price_break = pyo.Constraint(
+        I.SK, rule=lambda b, s, k: sum(b.sqc[s, k, q] for q in I.Q_OF[s, k]) <= b.sft[s, k])
+
+
+def price_break_range(m, S, I):
+    """(13) SQ_lo(q)·sqc[s,k,q] ≤ Σ_p sts[s,p,k,q] ≤ min(SQ_hi(q), SC_s, D_sk)·sqc[s,k,q].
+
+    All-units discount: the total bought of k from s, over all plants, lies in the range
+    of the applied break. The range is closed at SQ_hi; at that exact quantity the next
+    (cheaper or equal) break is also allowed, so the optimum is unchanged.
+    """
+    by_skq: dict = {}
+    for s, p, k, q in I.STS:
+        by_skq.setdefault((s, k, q), []).append(p)
+    brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
+
+    def total(b, s, k, q):
+        return sum(b.sts[s, p, k, q] for p in by_skq.get((s, k, q), []))
+
+    m.price_break_min = pyo.Constraint(
+        I.SKQ, rule=lambda b, s, k, q: brk[s, k, q].lo * b.sqc[s, k, q] <= total(b, s, k, q))
+    m.price_break_max = pyo.Constraint(
+        I.SKQ, rule=lambda b, s, k, q: total(b, s, k, q)
+        <= min(brk[s, k, q].hi, I.SK_BOUND[s, k]) * b.sqc[s, k, q])
+
+
+# ----- objective -------------------------------------------------------------------------
+
+def total_cost(m, S, I, scale: float):
+    """(1) development + plant setup + assembly/distribution + supplier selection + tooling
+    + procurement.
+
+    Erratum: the printed third term multiplies MUC by "mps_mpk"; cost is per finished unit,
+    fin[p,m]. ``scale`` (1/|J| in the per-module problems) multiplies the manufacturing terms.
+    """
+    price = {(s, k, b.q): b.price for (s, k), bs in S.breaks.items() for b in bs}
+    m.cost = pyo.Expression(list(COST_TERMS), rule=lambda b, t: {
+        "development": sum(S.dc[k] * b.ada[k] for k in I.K),
+        "plant_setup": scale * sum(S.plant_setup[p] * b.mps[p] for p in I.PLANTS),
+        "assembly_distribution": scale * sum(S.muc[a] * b.fin[a] for a in I.ARCS),
+        "supplier_selection": sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
+        "supplier_tooling": sum(S.stc[sk] * b.sft[sk] for sk in I.SK),
+        "procurement": sum((price[s, k, q] + S.ship[s, p]) * b.sts[s, p, k, q] for s, p, k, q in I.STS),
+    }[t])
+    m.total_cost = pyo.Objective(expr=sum(m.cost[t] for t in COST_TERMS), sense=pyo.minimize)
+
+
+MANUFACTURING_FAMILIES = (demand_met, option_flow_needs_offer, plant_open_link, plant_capacity, assembly)
+COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_balance,
+                   tooling_needs_selection, shipping_needs_tooling, supplier_capacity,
+                   one_price_break, price_break_range)
+
+
+def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
+                fixed_flows: dict | None = None) -> pyo.ConcreteModel:
+    """Build the MILP (or a per-module problem) over sparse index sets.
+
+    ``instance`` must be validated (:func:`platform_sc.validate.validate`). ``fixed_flows``
+    maps (plant, segment) -> finished units; plants with flow are set up.
+    """
+    S = instance if isinstance(instance, Sets) else Sets(instance)
+    I = index_sets(S, modules, fixed_flows)
+    m = pyo.ConcreteModel(name="platform_sc")
+    m.sets, m.index, m.fixed_manufacturing = S, I, fixed_flows is not None
+    m.ada = pyo.Var(I.K, domain=pyo.Binary)
+    m.cpo = pyo.Var(I.CPO, domain=pyo.Binary)
+    m.mps = pyo.Var(I.PLANTS, domain=pyo.Binary)
+    m.fin = pyo.Var(I.ARCS, domain=pyo.NonNegativeReals)
+    m.sfc = pyo.Var(I.SUPPLIERS, domain=pyo.Binary)
+    m.sft = pyo.Var(I.SK, domain=pyo.Binary)
+    m.sqc = pyo.Var(I.SKQ, domain=pyo.Binary)
+    m.sts = pyo.Var(I.STS, domain=pyo.NonNegativeReals)
+    if fixed_flows is None:
+        m.mss = pyo.Var(I.MSS, domain=pyo.NonNegativeReals)
+        for family in MANUFACTURING_FAMILIES:
+            family(m, S, I)
+    else:
+        for p in I.PLANTS:
+            m.mps[p].fix(1)
+        for a in I.ARCS:
+            m.fin[a].fix(I.FLOW[a])
+    for family in COMMON_FAMILIES:
+        family(m, S, I)
+    total_cost(m, S, I, manufacturing_scale)
+    log.debug("built model: %d variables, %d constraints", m.nvariables(), m.nconstraints())
+    return m

@@ -1,0 +1,122 @@
+"""The whole job in one function: load → validate → build → solve → extract → measure.
+
+:func:`run` is what ``platform-sc solve`` calls; notebooks call it too. Each stage lives in
+its own module; per-stage wall times are kept in ``RunResult.timings``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import SolveError
+from .extract import Solution, extract
+from .io import Instance, read
+from .measures import cost_breakdown, platform_measures
+from .model import build_model
+from .sets import Sets
+from .solve import DEFAULT_GAP, relative_gap, solve_model
+from .validate import validate
+from .verify import check_solution
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SolveOptions:
+    """How to solve: one typed object passed through every method."""
+
+    method: str = "monolithic"       # monolithic | decomposition | auto
+    solver: str = "highs"
+    time_limit: float | None = None  # seconds, whole solve
+    gap: float = DEFAULT_GAP         # relative MIP gap to prove
+    tee: bool = False                # stream the solver log
+    threads: int = 1
+    solver_options: dict = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    status: str
+    method: str
+    objective: float | None
+    lower_bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    cost_breakdown: dict | None = None
+    metrics: dict | None = None
+    certificate: str | None = None
+    timings: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    solution: Solution | None = field(default=None, repr=False)
+    model: object = field(default=None, repr=False)
+
+    def summary(self) -> dict:
+        """JSON-ready summary (no tables, no model)."""
+        out = asdict(self)
+        out.pop("solution")
+        out.pop("model")
+        return out
+
+
+def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
+    """Build and solve the full MILP (1)–(13)."""
+    t0 = time.perf_counter()
+    model = build_model(S)
+    build = time.perf_counter() - t0
+    res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee,
+                      opts.solver_options)
+    solution = extract(model) if res.has_solution else None
+    certificate = "exact" if res.status == "optimal" else ("bounded" if res.lower_bound is not None else "none")
+    return RunResult(res.status, "monolithic", res.objective, res.lower_bound, res.gap, build,
+                     res.solve_seconds, certificate=certificate, solution=solution, model=model)
+
+
+METHODS = {"monolithic": solve_monolithic, "auto": solve_monolithic}
+
+
+def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResult:
+    """Validate, solve with the chosen method, verify, and measure one instance."""
+    opts = opts or SolveOptions()
+    timings = {}
+    t = time.perf_counter()
+    inst = validate(inst)
+    S = Sets(inst)
+    timings["validate"] = time.perf_counter() - t
+    if opts.method not in METHODS:
+        raise ValueError(f"unknown method {opts.method!r} (choose from {', '.join(METHODS)})")
+    result = METHODS[opts.method](S, opts)
+    timings["build"], timings["solve"] = result.build_seconds, result.solve_seconds
+    if result.solution is None:
+        result.timings.update(timings)
+        return result
+    t = time.perf_counter()
+    violations = check_solution(S, result.solution)
+    if violations:
+        raise SolveError("solution violates the model's constraints:\n  " + "\n  ".join(violations[:20]))
+    result.cost_breakdown = cost_breakdown(result.solution)
+    recomputed = sum(result.cost_breakdown.values())
+    if abs(recomputed - result.objective) > 1e-6 * max(1.0, abs(result.objective)):
+        raise SolveError(f"objective {result.objective} differs from the recomputed cost {recomputed}")
+    result.objective = recomputed
+    result.gap = relative_gap(result.objective, result.lower_bound)
+    result.metrics = platform_measures(S, result.solution)
+    timings["verify_measure"] = time.perf_counter() - t
+    result.timings.update(timings)
+    return result
+
+
+def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: str | Path | None = None) -> RunResult:
+    """load → validate → build → solve → extract → measure (→ write tables to ``out``)."""
+    t = time.perf_counter()
+    inst = source if isinstance(source, Instance) else read(source)
+    load = time.perf_counter() - t
+    result = solve_instance(inst, opts)
+    result.timings = {"load": load, **result.timings}
+    if out is not None and result.solution is not None:
+        from .measures import configurations
+        result.solution.write(out)
+        configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
+    return result

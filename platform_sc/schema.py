@@ -1,0 +1,85 @@
+"""The instance format as data: one table per entity, its columns, key and references.
+
+Each entry of :data:`SCHEMA` describes one CSV file (or Excel sheet, or DataFrame):
+
+* ``columns`` – required column -> kind (``"str"``, ``"float"`` non-negative number,
+  ``"int"`` non-negative integer, ``"share"`` number in [0, 1]);
+* ``key`` – columns that must be unique together;
+* ``refs`` – column -> (table, column) it must refer to;
+* ``units`` – human-readable units, used by the README and error messages.
+
+Extra columns are allowed and kept untouched.
+"""
+from __future__ import annotations
+
+SCHEMA: dict[str, dict] = {
+    "segments": {
+        "columns": {"segment": "str", "region": "str", "demand": "float"},
+        "key": ["segment"],
+        "refs": {},
+        "units": {"demand": "lifetime units (DV_m)"},
+    },
+    "modules": {
+        "columns": {"module": "str", "value_weight": "float"},
+        "key": ["module"],
+        "refs": {},
+        "units": {"value_weight": "share of product value (v_j)"},
+    },
+    "options": {
+        "columns": {"module": "str", "option": "str", "level": "int", "development_cost": "float"},
+        "key": ["option"],
+        "refs": {"module": ("modules", "module")},
+        "units": {"level": "performance order, 1 = lowest", "development_cost": "currency (DC_k)"},
+    },
+    "thresholds": {
+        "columns": {"segment": "str", "module": "str", "min_level": "int"},
+        "key": ["segment", "module"],
+        "refs": {"segment": ("segments", "segment"), "module": ("modules", "module")},
+        "units": {"min_level": "lowest acceptable option level"},
+    },
+    "plants": {
+        "columns": {"plant": "str", "region": "str", "capacity": "float", "setup_cost": "float"},
+        "key": ["plant"],
+        "refs": {},
+        "units": {"capacity": "finished units (MC_p)", "setup_cost": "currency (MSC_p)"},
+    },
+    "plant_segment": {
+        "columns": {"plant": "str", "segment": "str", "unit_cost": "float"},
+        "key": ["plant", "segment"],
+        "refs": {"plant": ("plants", "plant"), "segment": ("segments", "segment")},
+        "units": {"unit_cost": "currency per finished unit, assembly + distribution (MUC_mp)"},
+    },
+    "suppliers": {
+        "columns": {"supplier": "str", "module": "str", "region": "str", "capacity": "float",
+                    "selection_cost": "float"},
+        "key": ["supplier"],
+        "refs": {"module": ("modules", "module")},
+        "units": {"capacity": "module units over all options and plants (SC_s)",
+                  "selection_cost": "currency (SSC_s)"},
+    },
+    "supplier_options": {
+        "columns": {"supplier": "str", "option": "str", "tooling_cost": "float"},
+        "key": ["supplier", "option"],
+        "refs": {"supplier": ("suppliers", "supplier"), "option": ("options", "option")},
+        "units": {"tooling_cost": "currency (STC_sk)"},
+    },
+    "price_breaks": {
+        "columns": {"supplier": "str", "option": "str", "min_quantity": "float", "unit_price": "float"},
+        "key": ["supplier", "option", "min_quantity"],
+        "refs": {"supplier": ("suppliers", "supplier"), "option": ("options", "option")},
+        "units": {"min_quantity": "units of the option bought from the supplier over all plants",
+                  "unit_price": "currency per unit"},
+    },
+    "supplier_plant": {
+        "columns": {"supplier": "str", "plant": "str", "unit_shipping_cost": "float"},
+        "key": ["supplier", "plant"],
+        "refs": {"supplier": ("suppliers", "supplier"), "plant": ("plants", "plant")},
+        "units": {"unit_shipping_cost": "currency per module unit"},
+    },
+}
+
+TABLES: tuple[str, ...] = tuple(SCHEMA)
+
+# Optional tables read when present (rules and companion data added by later features).
+OPTIONAL_SCHEMA: dict[str, dict] = {}
+OPTIONAL_TABLES: tuple[str, ...] = tuple(OPTIONAL_SCHEMA)

@@ -1,0 +1,113 @@
+"""Solve a built model with HiGHS (default) or any Pyomo solver, and say honestly how it went.
+
+A time-limited solve returns its incumbent, its bound, its gap and status ``time_limit``;
+only a solve the solver proved (within the requested relative gap) is ``optimal``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory as NewSolverFactory
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition as TC
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GAP = 1e-6
+
+
+@dataclass
+class SolveResult:
+    status: str                 # optimal | time_limit | infeasible | unbounded | error | ...
+    objective: float | None     # incumbent (upper bound), None without a solution
+    lower_bound: float | None   # proven bound
+    gap: float | None           # (objective - bound) / |objective|
+    solve_seconds: float
+    solver: str
+
+    @property
+    def has_solution(self) -> bool:
+        return self.objective is not None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    return max(0.0, objective - bound) / max(abs(objective), 1e-9)
+
+
+_NEW_STATUS = {
+    TC.convergenceCriteriaSatisfied: "optimal",
+    TC.maxTimeLimit: "time_limit",
+    TC.iterationLimit: "iteration_limit",
+    TC.interrupted: "interrupted",
+    TC.provenInfeasible: "infeasible",
+    TC.locallyInfeasible: "infeasible",
+    TC.infeasibleOrUnbounded: "infeasible_or_unbounded",
+    TC.unbounded: "unbounded",
+}
+
+
+def _solve_highs(model, time_limit, gap, threads, tee, options) -> SolveResult:
+    solver = NewSolverFactory("highs")
+    config = dict(load_solutions=False, raise_exception_on_nonoptimal_result=False, tee=tee,
+                  rel_gap=gap, threads=threads, solver_options=dict(options or {}))
+    if time_limit is not None:
+        config["time_limit"] = time_limit
+    t0 = time.perf_counter()
+    res = solver.solve(model, **config)
+    seconds = time.perf_counter() - t0
+    status = _NEW_STATUS.get(res.termination_condition, res.termination_condition.name)
+    objective = bound = None
+    if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
+        res.solution_loader.load_vars()
+        objective = pyo.value(model.total_cost)
+        bound = res.objective_bound if res.objective_bound is not None else None
+    if status == "optimal" and bound is None:
+        bound = objective
+    return SolveResult(status, objective, bound, relative_gap(objective, bound), seconds, "highs")
+
+
+def _solve_legacy(model, name, time_limit, gap, tee, options) -> SolveResult:
+    """Any solver of Pyomo's classic SolverFactory (gurobi, cplex, cbc, glpk, ...)."""
+    opt = pyo.SolverFactory(name)
+    if opt is None or not opt.available(exception_flag=False):
+        raise RuntimeError(f"solver {name!r} is not available on this machine")
+    opts = dict(options or {})
+    if time_limit is not None and name in {"gurobi", "gurobi_direct", "gurobi_persistent"}:
+        opts.setdefault("TimeLimit", time_limit)
+        opts.setdefault("MIPGap", gap)
+    elif time_limit is not None and name == "cbc":
+        opts.setdefault("seconds", time_limit)
+        opts.setdefault("ratioGap", gap)
+    t0 = time.perf_counter()
+    res = opt.solve(model, tee=tee, options=opts, load_solutions=False)
+    seconds = time.perf_counter() - t0
+    tc = res.solver.termination_condition
+    status = {"optimal": "optimal", "maxTimeLimit": "time_limit", "infeasible": "infeasible",
+              "unbounded": "unbounded", "infeasibleOrUnbounded": "infeasible_or_unbounded"}.get(str(tc), str(tc))
+    objective = bound = None
+    if len(res.solution) > 0:
+        model.solutions.load_from(res)
+        objective = pyo.value(model.total_cost)
+        lb = res.problem.lower_bound
+        bound = float(lb) if lb is not None and math.isfinite(float(lb)) else None
+    if status == "optimal" and bound is None:
+        bound = objective
+    return SolveResult(status, objective, bound, relative_gap(objective, bound), seconds, name)
+
+
+def solve_model(model, solver: str = "highs", time_limit: float | None = None,
+                gap: float = DEFAULT_GAP, threads: int = 1, tee: bool = False,
+                options: dict | None = None) -> SolveResult:
+    """Solve ``model`` in place; values are loaded whenever a feasible solution exists."""
+    if solver == "highs":
+        result = _solve_highs(model, time_limit, gap, threads, tee, options)
+    else:
+        result = _solve_legacy(model, solver, time_limit, gap, tee, options)
+    log.info("%s: %s objective=%s bound=%s gap=%s in %.2fs", solver, result.status,
+             result.objective, result.lower_bound, result.gap, result.solve_seconds)
+    return result

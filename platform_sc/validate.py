@@ -1,0 +1,233 @@
+"""Validate an instance before any model is built; return it with typed columns.
+
+Checks, in order (later stages run only when earlier ones pass, so one typo does not
+cascade into dozens of messages): required columns; cell types and signs; duplicate keys;
+unknown keys across tables; semantic rules (thresholds, capabilities, price breaks); and
+capacity that cannot cover demand given the allowed arcs (max-flow bounds, a necessary
+condition for feasibility). All problems of a stage are reported together in one
+:class:`~platform_sc.errors.InputError`.
+"""
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+
+from .errors import InputError, Problem
+from .io import Instance
+from .schema import OPTIONAL_SCHEMA, SCHEMA
+
+
+def _schema(table: str) -> dict:
+    return SCHEMA.get(table) or OPTIONAL_SCHEMA[table]
+
+
+class _Report:
+    def __init__(self, inst: Instance):
+        self.inst = inst
+        self.problems: list[Problem] = []
+
+    def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
+        line = None if row is None else row + self.inst.row_offset
+        self.problems.append(Problem(self.inst.where(table), line, column, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def _convert_cell(kind: str, raw) -> tuple[object, str | None]:
+    """Convert one cell to its kind; return (value, error message or None)."""
+    text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+    if kind == "str":
+        return (text, None) if text else (text, "is empty")
+    try:
+        value = float(text)
+    except ValueError:
+        return raw, f"must be a number (got {text!r})" if text else "is empty"
+    if not math.isfinite(value):
+        return raw, f"must be finite (got {text!r})"
+    if value < 0:
+        return raw, f"must be non-negative (got {text!r})"
+    if kind == "share" and value > 1:
+        return raw, f"must be a share between 0 and 1 (got {text!r})"
+    if kind == "int":
+        if not value.is_integer() or value < 1:
+            return raw, f"must be a whole number >= 1 (got {text!r})"
+        return int(value), None
+    return value, None
+
+
+def _types(inst: Instance, rep: _Report) -> dict[str, pd.DataFrame]:
+    typed = {}
+    for table, frame in inst.tables.items():
+        spec = _schema(table)
+        missing = [c for c in spec["columns"] if c not in frame.columns]
+        for col in missing:
+            rep.add(table, None, col, "required column is missing")
+        if missing:
+            continue
+        out = frame.copy()
+        for col, kind in spec["columns"].items():
+            values = []
+            for i, raw in enumerate(frame[col].tolist()):
+                value, err = _convert_cell(kind, raw)
+                if err:
+                    rep.add(table, i, col, err)
+                values.append(value)
+            out[col] = pd.Series(values, index=frame.index, dtype=object if kind == "str" else None)
+        typed[table] = out
+    return typed
+
+
+def _keys(typed: dict[str, pd.DataFrame], rep: _Report) -> None:
+    for table, frame in typed.items():
+        key = _schema(table)["key"]
+        dup = frame.duplicated(subset=key, keep="first")
+        for i in frame.index[dup]:
+            values = ", ".join(f"{k}={frame.at[i, k]!r}" for k in key)
+            rep.add(table, i, key[-1], f"duplicate key ({values})")
+    for table, frame in typed.items():
+        for col, (ref_table, ref_col) in _schema(table)["refs"].items():
+            if ref_table not in typed:
+                continue
+            known = set(typed[ref_table][ref_col])
+            for i, value in frame[col].items():
+                if value not in known:
+                    rep.add(table, i, col, f"unknown {ref_col} {value!r} (not in {ref_table})")
+
+
+def _semantics(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+    opt_module = dict(zip(t["options"]["option"], t["options"]["module"]))
+    sup_module = dict(zip(t["suppliers"]["supplier"], t["suppliers"]["module"]))
+    max_level = t["options"].groupby("module")["level"].max().to_dict()
+
+    for module in t["modules"]["module"]:
+        if module not in max_level:
+            rep.add("modules", None, "module", f"module {module!r} has no options")
+
+    th = t["thresholds"]
+    have = set(zip(th["segment"], th["module"]))
+    for seg in t["segments"]["segment"]:
+        for module in t["modules"]["module"]:
+            if (seg, module) not in have:
+                rep.add("thresholds", None, None, f"no threshold for segment {seg!r}, module {module!r}")
+    for i, row in th.iterrows():
+        top = max_level.get(row["module"])
+        if top is not None and row["min_level"] > top:
+            rep.add("thresholds", i, "min_level",
+                    f"no option of module {row['module']!r} meets level {row['min_level']} "
+                    f"(highest is {top}) for segment {row['segment']!r}")
+
+    so = t["supplier_options"]
+    for i, row in so.iterrows():
+        if opt_module[row["option"]] != sup_module[row["supplier"]]:
+            rep.add("supplier_options", i, "option",
+                    f"option {row['option']!r} is of module {opt_module[row['option']]!r}, "
+                    f"but supplier {row['supplier']!r} makes module {sup_module[row['supplier']]!r}")
+    capable = set(zip(so["supplier"], so["option"]))
+    for i, sup in t["suppliers"]["supplier"].items():
+        if sup not in set(so["supplier"]):
+            rep.add("suppliers", i, "supplier", f"supplier {sup!r} has no options in supplier_options")
+
+    pb = t["price_breaks"]
+    for i, row in pb.iterrows():
+        if (row["supplier"], row["option"]) not in capable:
+            rep.add("price_breaks", i, "option",
+                    f"supplier {row['supplier']!r} is not capable of option {row['option']!r} "
+                    "(no row in supplier_options)")
+    for (sup, opt), grp in pb.groupby(["supplier", "option"], sort=False):
+        if (sup, opt) not in capable:
+            continue
+        ordered = grp.sort_values("min_quantity")
+        if ordered["min_quantity"].iloc[0] != 0:
+            rep.add("price_breaks", grp.index[0], "min_quantity",
+                    f"supplier {sup!r}, option {opt!r}: the first price break must start at 0")
+        if list(ordered.index) != list(grp.index):
+            rep.add("price_breaks", grp.index[0], "min_quantity",
+                    f"supplier {sup!r}, option {opt!r}: price breaks are out of order "
+                    "(list them by increasing min_quantity)")
+        prices = ordered["unit_price"].tolist()
+        for (j, a), b in zip(ordered["unit_price"].items(), prices[1:]):
+            if b > a:
+                rep.add("price_breaks", ordered.index[ordered.index.get_loc(j) + 1], "unit_price",
+                        f"supplier {sup!r}, option {opt!r}: unit price rises with quantity "
+                        "(an all-units discount must not increase)")
+    for i, row in so.iterrows():
+        if not ((pb["supplier"] == row["supplier"]) & (pb["option"] == row["option"])).any():
+            rep.add("supplier_options", i, "option",
+                    f"supplier {row['supplier']!r}, option {row['option']!r} has no price break")
+
+
+def _max_flow(edges: list[tuple[str, str, float]], demand: dict[str, float]) -> float:
+    g = nx.DiGraph()
+    for u, v, cap in edges:
+        g.add_edge(u, v, capacity=cap)
+    for seg, dv in demand.items():
+        g.add_edge(("m", seg), "sink", capacity=dv)
+    if "src" not in g or "sink" not in g:
+        return 0.0
+    return nx.maximum_flow_value(g, "src", "sink")
+
+
+def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+    demand = dict(zip(t["segments"]["segment"], t["segments"]["demand"]))
+    total = sum(demand.values())
+    ps = t["plant_segment"]
+    served = set(ps["segment"])
+    for i, seg in t["segments"]["segment"].items():
+        if seg not in served and demand[seg] > 0:
+            rep.add("segments", i, "segment", f"segment {seg!r} has no plant allowed to serve it "
+                    "(no row in plant_segment)")
+    plant_cap = dict(zip(t["plants"]["plant"], t["plants"]["capacity"]))
+    manufacturing = [(("pi", p), ("po", p), cap) for p, cap in plant_cap.items()]
+    manufacturing += [(("po", p), ("m", m), math.inf) for p, m in zip(ps["plant"], ps["segment"])]
+    reach = _max_flow([("src", ("pi", p), math.inf) for p in plant_cap] + manufacturing, demand)
+    if reach < total - 1e-6 * max(total, 1):
+        rep.add("plants", None, "capacity",
+                f"plants can deliver at most {reach:,.0f} units over the allowed plant-segment arcs, "
+                f"but total demand is {total:,.0f}")
+    sup = t["suppliers"]
+    sp = t["supplier_plant"]
+    for module in t["modules"]["module"]:
+        mine = sup[sup["module"] == module]
+        arcs = sp[sp["supplier"].isin(set(mine["supplier"]))]
+        edges = [("src", ("s", s), c) for s, c in zip(mine["supplier"], mine["capacity"])]
+        edges += [(("s", s), ("pi", p), math.inf) for s, p in zip(arcs["supplier"], arcs["plant"])]
+        flow = _max_flow(edges + manufacturing, demand)
+        if flow < total - 1e-6 * max(total, 1):
+            rep.add("suppliers", None, "capacity",
+                    f"module {module!r}: suppliers can deliver at most {flow:,.0f} units through "
+                    f"the allowed arcs, but total demand is {total:,.0f}")
+    _options_reach(t, rep)
+
+
+def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+    """Every (segment, module) needs an acceptable option some reachable supplier can make."""
+    opts = t["options"].set_index("option")
+    so = t["supplier_options"].merge(t["suppliers"][["supplier"]], on="supplier")
+    so = so.assign(level=so["option"].map(opts["level"]), module=so["option"].map(opts["module"]))
+    routes = so.merge(t["supplier_plant"][["supplier", "plant"]], on="supplier") \
+               .merge(t["plant_segment"][["plant", "segment"]], on="plant")
+    best = routes.groupby(["segment", "module"])["level"].max().to_dict()
+    for i, row in t["thresholds"].iterrows():
+        top = best.get((row["segment"], row["module"]))
+        if top is None or top < row["min_level"]:
+            rep.add("thresholds", i, "min_level",
+                    f"segment {row['segment']!r}, module {row['module']!r}: no supplier that can "
+                    f"reach this segment's plants makes an option of level >= {row['min_level']}")
+
+
+def validate(inst: Instance) -> Instance:
+    """Check ``inst``; return a copy with typed columns or raise :class:`InputError`."""
+    rep = _Report(inst)
+    typed = _types(inst, rep)
+    rep.raise_if_any()
+    _keys(typed, rep)
+    rep.raise_if_any()
+    _semantics(typed, rep)
+    rep.raise_if_any()
+    _capacity(typed, rep)
+    rep.raise_if_any()
+    return Instance(typed, inst.name, dict(inst.source), inst.row_offset)
