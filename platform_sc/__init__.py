@@ -16,7 +16,8 @@ from .extract import Solution, extract
 from .io import Instance, from_frames, read, read_excel, read_folder, write_excel, write_folder
 from .measures import configurations, cost_breakdown, platform_measures
 from .model import build_model
-from .pipeline import RunResult, SolveOptions, run, solve_instance
+from .pipeline import run, solve_instance
+from .result import RunResult, SolveOptions
 from .sets import Sets
 from .solve import solve_model
 from .validate import validate

@@ -7,58 +7,22 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import SolveError
-from .extract import Solution, extract
+from .decomposition import solve_decomposition
+from .extract import extract
 from .io import Instance, read
-from .measures import cost_breakdown, platform_measures
+from .manufacturing import forced_flows
+from .measures import configurations, cost_breakdown, platform_measures
 from .model import build_model
 from .sets import Sets
-from .solve import DEFAULT_GAP, relative_gap, solve_model
+from .result import RunResult, SolveOptions
+from .solve import relative_gap, solve_model
 from .validate import validate
 from .verify import check_solution
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class SolveOptions:
-    """How to solve: one typed object passed through every method."""
-
-    method: str = "monolithic"       # monolithic | decomposition | auto
-    solver: str = "highs"
-    time_limit: float | None = None  # seconds, whole solve
-    gap: float = DEFAULT_GAP         # relative MIP gap to prove
-    tee: bool = False                # stream the solver log
-    threads: int = 1
-    solver_options: dict = field(default_factory=dict)
-
-
-@dataclass
-class RunResult:
-    status: str
-    method: str
-    objective: float | None
-    lower_bound: float | None
-    gap: float | None
-    build_seconds: float
-    solve_seconds: float
-    cost_breakdown: dict | None = None
-    metrics: dict | None = None
-    certificate: str | None = None
-    timings: dict = field(default_factory=dict)
-    details: dict = field(default_factory=dict)
-    solution: Solution | None = field(default=None, repr=False)
-    model: object = field(default=None, repr=False)
-
-    def summary(self) -> dict:
-        """JSON-ready summary (no tables, no model)."""
-        out = asdict(self)
-        out.pop("solution")
-        out.pop("model")
-        return out
 
 
 def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
@@ -74,7 +38,12 @@ def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
                      res.solve_seconds, certificate=certificate, solution=solution, model=model)
 
 
-METHODS = {"monolithic": solve_monolithic, "auto": solve_monolithic}
+def solve_auto(S: Sets, opts: SolveOptions) -> RunResult:
+    """Decomposition when the manufacturing configuration is forced (exact), else the full MILP."""
+    return (solve_decomposition if forced_flows(S) is not None else solve_monolithic)(S, opts)
+
+
+METHODS = {"monolithic": solve_monolithic, "decomposition": solve_decomposition, "auto": solve_auto}
 
 
 def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResult:
@@ -116,7 +85,6 @@ def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: st
     result = solve_instance(inst, opts)
     result.timings = {"load": load, **result.timings}
     if out is not None and result.solution is not None:
-        from .measures import configurations
         result.solution.write(out)
         configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
     return result

@@ -38,6 +38,8 @@ def solver_options(func):
         click.option("--solver-option", "solver_option", multiple=True, metavar="KEY=VALUE",
                      help="Passed to the solver (repeatable)."),
         click.option("--log", "tee", is_flag=True, help="Stream the solver log."),
+        click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+                     help="Processes for the per-module problems of the decomposition."),
     ]):
         func = option(func)
     return func

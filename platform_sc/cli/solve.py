@@ -38,9 +38,9 @@ def format_result(result) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write the solution tables as CSV here.")
 @friendly_errors
-def solve(instance, method, solver, time_limit, gap, solver_option, tee, as_json, out):
+def solve(instance, method, solver, time_limit, gap, solver_option, tee, workers, as_json, out):
     """Solve INSTANCE (a folder of CSV files or an .xlsx workbook)."""
-    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
+    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee, workers=workers,
                         solver_options=parse_solver_options(solver_option))
     result = run(instance, opts, out=out)
     if as_json:

@@ -1,0 +1,46 @@
+"""The typed options of a solve and the result every solving method returns."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .extract import Solution
+from .solve import DEFAULT_GAP
+
+
+@dataclass
+class SolveOptions:
+    """How to solve: one typed object passed through every method."""
+
+    method: str = "auto"             # auto | monolithic | decomposition
+    solver: str = "highs"
+    time_limit: float | None = None  # seconds, whole solve
+    gap: float = DEFAULT_GAP         # relative MIP gap to prove
+    tee: bool = False                # stream the solver log
+    threads: int = 1
+    solver_options: dict = field(default_factory=dict)
+    workers: int = 1                 # processes for the per-module problems (decomposition)
+
+
+@dataclass
+class RunResult:
+    status: str
+    method: str
+    objective: float | None
+    lower_bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    cost_breakdown: dict | None = None
+    metrics: dict | None = None
+    certificate: str | None = None
+    timings: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    solution: Solution | None = field(default=None, repr=False)
+    model: object = field(default=None, repr=False)
+
+    def summary(self) -> dict:
+        """JSON-ready summary (no tables, no model)."""
+        out = asdict(self)
+        out.pop("solution")
+        out.pop("model")
+        return out
