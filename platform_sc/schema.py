@@ -81,5 +81,32 @@ SCHEMA: dict[str, dict] = {
 TABLES: tuple[str, ...] = tuple(SCHEMA)
 
 # Optional tables read when present (rules and companion data added by later features).
-OPTIONAL_SCHEMA: dict[str, dict] = {}
+OPTIONAL_SCHEMA: dict[str, dict] = {
+    # --- companion methods (platform_sc.suppliers, platform_sc.inventory) ---
+    "supplier_performance": {
+        "columns": {"supplier": "str", "incoming_pass_rate": "share", "in_use_pass_rate": "share",
+                    "batch_pass_rate": "share", "service_score": "share", "order_fill_rate": "share",
+                    "on_time_rate": "share", "customer_feedback": "share"},
+        "key": ["supplier"],
+        "refs": {"supplier": ("suppliers", "supplier")},
+        "units": {"incoming_pass_rate": "share of lots passing incoming inspection",
+                  "in_use_pass_rate": "annual average in-use pass rate", "batch_pass_rate": "share of batches passed",
+                  "service_score": "service quality (pre-/in-/after-sale) on [0, 1]",
+                  "order_fill_rate": "share of ordered units filled", "on_time_rate": "share of deliveries on time",
+                  "customer_feedback": "customer-feedback quality on [0, 1]"},
+    },
+    "nonconformities": {
+        "columns": {"id": "str", "supplier": "str", "date": "str", "severity": "str"},
+        "key": ["id"],
+        "refs": {"supplier": ("suppliers", "supplier")},
+        "units": {"date": "YYYY-MM-DD", "severity": "critical (5) | major (3) | minor (1)"},
+    },
+    "lead_times": {
+        "columns": {"supplier": "str", "plant": "str", "avg_days": "float", "max_days": "float"},
+        "key": ["supplier", "plant"],
+        "refs": {"supplier": ("suppliers", "supplier"), "plant": ("plants", "plant")},
+        "units": {"avg_days": "average replenishment lead time, days", "max_days": "maximum lead time, days",
+                  "std_days": "optional column: standard deviation of the lead time, days"},
+    },
+}
 OPTIONAL_TABLES: tuple[str, ...] = tuple(OPTIONAL_SCHEMA)

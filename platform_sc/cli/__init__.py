@@ -6,6 +6,8 @@ import logging
 import click
 
 from .solve import solve
+from .inventory import inventory
+from .suppliers import suppliers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +19,5 @@ def main(verbose: int) -> None:
 
 
 main.add_command(solve)
+main.add_command(inventory)
+main.add_command(suppliers)
