@@ -216,3 +216,24 @@ def test_optional_tables_errors_name_file_row_column(tmp_path):
     lt = [dict(supplier="SA", plant="P9", avg_days="x", max_days=5)]
     msg = _problems(_add(read(TINY), lead_times=lt), tmp_path, lambda i: ss.arc_lead_times(i))
     assert "lead_times.csv, row 2, column 'avg_days'" in msg
+
+
+def test_cli_safety_stock_and_formula():
+    out = CliRunner().invoke(main, ["inventory", "safety-stock", str(TINY), "--method", "max_average",
+                                    "--lifetime-years", "1", "--working-days", "30", "--csv"])
+    assert out.exit_code == 0, out.output
+    import io
+    plan = pd.read_csv(io.StringIO(out.output))
+    assert list(plan["safety_stock"]) == pytest.approx([1.2 * 8 - 5] * 2)
+    out = CliRunner().invoke(main, ["inventory", "formula", "--method", "max_average", "--max-usage", "900",
+                                    "--max-lead", "1.5", "--avg-usage", "600", "--avg-lead", "1"])
+    assert out.exit_code == 0 and "750.0000" in out.output
+
+
+def test_exclude_c_too():
+    inst = _add(_with_second_a_supplier("SA2", "R1", 4, 6),
+                supplier_performance=[_perf("SA", 0.95), _perf("SB", 0.95), _perf("SA2", 0.75)])
+    grades = grade_suppliers(inst)
+    assert exclude_graded(inst, grades) is inst                      # nothing graded D
+    res = run(exclude_graded(inst, grades, exclude=("C", "D")), MONO)
+    assert "SA2" not in _selected(res) and res.objective == pytest.approx(765.0)

@@ -7,6 +7,7 @@ import click
 
 from ..inventory import deteriorating as dp
 from ..inventory import safety_stock as ss
+from ..io import read
 from ..pipeline import SolveOptions, run
 from .common import EXIT_NO_SOLUTION, friendly_errors
 
@@ -59,7 +60,6 @@ def safety_stock(instance, method, service_level, demand_cv, peak_factor, cover_
 
     Lead times come from the instance's lead_times.csv or local / inter-region defaults.
     """
-    from ..io import read
     policy = ss.SafetyStockPolicy(method=method, service_level=service_level, demand_cv=demand_cv,
                                   peak_factor=peak_factor, cover_days=cover_days, fixed_units=fixed_units)
     calendar = ss.ProductionCalendar(lifetime_years, working_days)
@@ -74,7 +74,8 @@ def safety_stock(instance, method, service_level, demand_cv, peak_factor, cover_
     if as_csv:
         click.echo(plan.to_csv(index=False, lineterminator="\n"), nl=False)
     else:
-        click.echo(f"total cost {result.objective:,.2f}  (method {method})")
+        note = f", incl. safety-stock holding cost at {holding_rate:g}/year" if holding_rate is not None else ""
+        click.echo(f"total cost {result.objective:,.2f}  (safety stock by {method}{note})")
         click.echo(plan.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
 
