@@ -66,13 +66,18 @@ def sourcing_tables(model) -> dict[str, pd.DataFrame]:
                        ["supplier", "module", "region", "selection_cost"])
     tooling = _frame([(s, k, S.stc[s, k]) for s, k in _on(model.sft)], ["supplier", "option", "tooling_cost"])
     brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
-    proc = [(s, p, k, q, v.value, brk[s, k, q].price, S.ship[s, p])
-            for (s, p, k, q), v in model.sts.items() if v.value is not None and v.value > FLOW_TOL]
-    procurement = _frame(proc, ["supplier", "plant", "option", "price_break", "units", "unit_price",
-                                "unit_shipping_cost"])
-    qty = procurement.groupby(["supplier", "option", "price_break"])["units"].sum()
-    breaks = _frame([(s, k, q, brk[s, k, q].lo, qty.get((s, k, q), 0.0), brk[s, k, q].price)
-                     for s, k, q in _on(model.sqc)],
+    applied = {(s, k): q for s, k, q in _on(model.sqc)}
+    units: dict = {}
+    for (s, p, _, k), v in model.sts.items():
+        if v.value is not None and v.value > FLOW_TOL:
+            units[s, p, k] = units.get((s, p, k), 0.0) + v.value
+    # a flow without an applied break can only be a zero-quantity rounding remnant
+    procurement = _frame([(s, p, k, applied.get((s, k), 0), u, brk[s, k, applied.get((s, k), 0)].price, S.ship[s, p])
+                          for (s, p, k), u in sorted(units.items())],
+                         ["supplier", "plant", "option", "price_break", "units", "unit_price", "unit_shipping_cost"])
+    qty = procurement.groupby(["supplier", "option"])["units"].sum()
+    breaks = _frame([(s, k, q, brk[s, k, q].lo, qty.get((s, k), 0.0), brk[s, k, q].price)
+                     for (s, k), q in sorted(applied.items())],
                     ["supplier", "option", "price_break", "min_quantity", "quantity", "unit_price"])
     return dict(offers=offers, developed=developed, suppliers=suppliers, tooling=tooling,
                 procurement=procurement, price_breaks=breaks)

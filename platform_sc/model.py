@@ -14,7 +14,13 @@ Variables (paper names)::
     sfc[s]          supplier s selected                     binary
     sft[s,k]        s tooled for option k (capable pairs)   binary
     sqc[s,k,q]      price break q applies at (s,k)          binary
-    sts[s,p,k,q]    units of k from s to p priced at q      >= 0
+    sts[s,p,m,k]    units of k from s to p for segment m    >= 0
+    sqty[s,k,q]     units of k bought from s at break q     >= 0
+
+The paper's sts_kpsq is disaggregated here: by segment (sts[s,p,m,k], so that the
+tooling link (10) is per segment, the classic strong form of fixed-charge network design)
+and with the price break moved to a quantity layer sqty[s,k,q] (price does not depend on
+the plant). The paper's quantity is sts_kpsq = Σ_m sts[s,p,m,k] for the applied break q.
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
@@ -45,39 +51,42 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> Simple
     flow = ({a: fixed_flows[a] for a in arcs} if fixed_flows is not None
             else {(p, m): S.arc_bound(p, m) for p, m in arcs})
     cpo = [(m, k) for m in S.segments for j in J for k in S.acceptable[m, j]]
-    # D_pk: most units of k plant p can need (segments behind p that accept k).
-    need: dict[tuple[str, str], float] = {}
-    seg_of_pk: dict[tuple[str, str], list[str]] = {}
-    for p, m in arcs:
-        for j in J:
-            for k in S.acceptable[m, j]:
-                need[p, k] = need.get((p, k), 0.0) + flow[p, m]
-                seg_of_pk.setdefault((p, k), []).append(m)
-    K = sorted({k for (_, k) in cpo}, key=lambda k: (S.option_module[k], S.level[k], k))
-    sk = [(s, k) for (s, k) in S.stc if k in set(K) and S.supplier_module[s] in J]
-    plants_of_s: dict[str, list[str]] = {}
-    for s, p in S.ship:
-        plants_of_s.setdefault(s, []).append(p)
-    sts_arc, sk_bound = [], {}
-    for s, k in sk:
-        reach = [p for p in plants_of_s.get(s, []) if (p, k) in need]
-        segs = {m for p in reach for m in seg_of_pk[p, k]}
-        sk_bound[s, k] = min(S.supplier_cap[s], sum(S.demand[m] for m in segs))
-        sts_arc += [(s, p, k) for p in reach]
-    live_sk = sorted({(s, k) for s, _, k in sts_arc})
-    skq = [(s, k, b.q) for s, k in live_sk for b in S.breaks[s, k] if b.lo <= sk_bound[s, k]]
-    q_of = {}
+    mss = [(m, p, k) for p, m in arcs for j in J for k in S.acceptable[m, j]]
+    capable: dict[str, list[str]] = {}
+    for s, k in S.stc:
+        capable.setdefault(k, []).append(s)
+    sts = [(s, p, m, k) for m, p, k in mss for s in capable.get(k, []) if (s, p) in S.ship]
+    reach: dict[tuple[str, str], set] = {}
+    for s, p, m, k in sts:
+        reach.setdefault((s, k), set()).add(m)
+    # most units of k that s could ever sell: capacity, or the demand of segments it can reach
+    sk_bound = {sk: min(S.supplier_cap[sk[0]], sum(S.demand[m] for m in segs)) for sk, segs in reach.items()}
+    sk = sorted(reach)
+    skq = [(s, k, b.q) for s, k in sk for b in S.breaks[s, k] if b.lo <= sk_bound[s, k]]
+    q_of: dict[tuple[str, str], list[int]] = {}
     for s, k, q in skq:
         q_of.setdefault((s, k), []).append(q)
     return SimpleNamespace(
-        J=J, K=K, CPO=cpo, ARCS=arcs, FLOW=flow, NEED=need, SEG_OF_PK=seg_of_pk,
-        MSS=[(m, p, k) for p, m in arcs for j in J for k in S.acceptable[m, j]],
-        PK=sorted(need), SK=live_sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
-        STS=[(s, p, k, q) for s, p, k in sts_arc for q in q_of.get((s, k), [])],
-        STS_ARC=sts_arc,
-        SUPPLIERS=sorted({s for s, _ in live_sk}),
-        PLANTS=sorted({p for p, _ in arcs}),
+        J=J, K=sorted({k for _, k in cpo}, key=lambda k: (S.option_module[k], S.level[k], k)),
+        CPO=cpo, ARCS=arcs, FLOW=flow, MSS=mss, STS=sts, SK=sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
+        SUPPLIERS=sorted({s for s, _ in sk}), SUPPLIERS_SET={s for s, _ in sk}, PLANTS=sorted({p for p, _ in arcs}),
+        TWINS=identical_suppliers(S, J),
     )
+
+
+def identical_suppliers(S: Sets, modules) -> list[tuple[str, str]]:
+    """Consecutive pairs of suppliers whose data are identical (interchangeable)."""
+    def signature(s):
+        opts = tuple(sorted((k, S.stc[s, k], tuple((b.lo, b.price) for b in S.breaks[s, k]))
+                            for (t, k) in S.stc if t == s))
+        arcs = tuple(sorted((p, c) for (t, p), c in S.ship.items() if t == s))
+        return (S.supplier_module[s], S.supplier_cap[s], S.ssc[s], opts, arcs)
+
+    groups: dict = {}
+    for s in S.suppliers:
+        if S.supplier_module[s] in modules:
+            groups.setdefault(signature(s), []).append(s)
+    return [(a, b) for g in groups.values() for a, b in zip(g, g[1:])]
 
 
 # ----- constraint families ---------------------------------------------------------------
@@ -145,23 +154,28 @@ def assembly(m, S, I):
 
 
 def plant_option_balance(m, S, I):
-    """(8) Σ_m mss[m,p,k] = Σ_{s,q} sts[s,p,k,q] for every plant p and option k.
+    """(8) Σ_s sts[s,p,m,k] = mss[m,p,k]: what p receives of k equals what it ships of k.
 
     Erratum: printed summed over k∈K(j), which would let a plant turn one option into
-    another; balanced per option. With fixed manufacturing flows (Z''(j)), the left side
-    is Σ_m f[p,m]·cpo[m,k].
+    another; balanced per option. Written per segment m as well (the disaggregated flows,
+    see module docstring); summing over m gives the paper's per-plant balance. With fixed
+    manufacturing flows (Z''(j)) the right side is f[p,m]·cpo[m,k].
     """
     supply: dict = {}
-    for s, p, k, q in I.STS:
-        supply.setdefault((p, k), []).append((s, q))
+    for s, p, seg, k in I.STS:
+        supply.setdefault((seg, p, k), []).append(s)
 
-    def use(b, p, k):
-        if b.fixed_manufacturing:
-            return sum(I.FLOW[p, seg] * b.cpo[seg, k] for seg in I.SEG_OF_PK[p, k])
-        return sum(b.mss[seg, p, k] for seg in I.SEG_OF_PK[p, k])
+    def ships(b, seg, p, k):
+        return I.FLOW[p, seg] * b.cpo[seg, k] if b.fixed_manufacturing else b.mss[seg, p, k]
 
     m.plant_option_balance = pyo.Constraint(
-        I.PK, rule=lambda b, p, k: use(b, p, k) == sum(b.sts[s, p, k, q] for s, q in supply.get((p, k), [])))
+        I.MSS, rule=lambda b, seg, p, k: sum(b.sts[s, p, seg, k] for s in supply.get((seg, p, k), []))
+        == ships(b, seg, p, k))
+
+
+def tooling_only_developed(m, S, I):
+    """sft[s,k] ≤ ada[k]: tooling an option nobody gets is never useful (optimality cut)."""
+    m.tooling_only_developed = pyo.Constraint(I.SK, rule=lambda b, s, k: b.sft[s, k] <= b.ada[k])
 
 
 def tooling_needs_selection(m, S, I):
@@ -170,23 +184,57 @@ def tooling_needs_selection(m, S, I):
 
 
 def shipping_needs_tooling(m, S, I):
-    """(10) Σ_q sts[s,p,k,q] ≤ min(SC_s, D_pk) · sft[s,k] per supplier->plant arc.
+    """(10) sts[s,p,m,k] ≤ min(SC_s, DV_m, MC_p) · sft[s,k].
 
-    Erratum: printed without the sum over price breaks q. D_pk (units of k plant p can
-    need) replaces the printed big-M; it is the tightest bound the data give.
+    Erratum: printed without the sum over price breaks q (here the break is in sqty).
+    Per segment (disaggregated) with the flow's own bound instead of a big-M: the
+    tightest form the data give.
     """
     m.shipping_needs_tooling = pyo.Constraint(
-        I.STS_ARC, rule=lambda b, s, p, k: sum(b.sts[s, p, k, q] for q in I.Q_OF[s, k])
-        <= min(S.supplier_cap[s], I.NEED[p, k]) * b.sft[s, k])
+        I.STS, rule=lambda b, s, p, seg, k: b.sts[s, p, seg, k]
+        <= min(S.supplier_cap[s], I.FLOW[p, seg]) * b.sft[s, k])
 
 
 def supplier_capacity(m, S, I):
-    """(11) Σ_{k,p,q} sts[s,p,k,q] ≤ SC_s · sfc[s]."""
+    """(11) Σ_{p,m,k} sts[s,p,m,k] ≤ SC_s · sfc[s]."""
     by_s: dict = {}
     for idx in I.STS:
         by_s.setdefault(idx[0], []).append(idx)
     m.supplier_capacity = pyo.Constraint(
         I.SUPPLIERS, rule=lambda b, s: sum(b.sts[i] for i in by_s[s]) <= S.supplier_cap[s] * b.sfc[s])
+
+
+def supplier_capacity_cover(m, S, I):
+    """Valid inequalities implied by (4), (8) and (11), stated so the solver can derive
+    knapsack cover cuts: the suppliers of module j that can reach plant p must be able to
+    cover what p assembles, Σ_{s∈S(p,j)} SC_s·sfc[s] ≥ Σ_m fin[p,m], and all suppliers of j
+    the total demand, Σ_{s∈S(j)} SC_s·sfc[s] ≥ Σ_m DV_m."""
+    reach: dict = {}
+    for s, p in S.ship:
+        if s in I.SUPPLIERS_SET:
+            reach.setdefault((p, S.supplier_module[s]), []).append(s)
+
+    def load(b, p):
+        return sum((I.FLOW[a] if b.fixed_manufacturing else b.fin[a]) for a in I.ARCS if a[0] == p)
+
+    m.plant_supply_cover = pyo.Constraint(
+        [(p, j) for p in I.PLANTS for j in I.J],
+        rule=lambda b, p, j: sum(S.supplier_cap[s] * b.sfc[s] for s in reach.get((p, j), [])) >= load(b, p))
+    total = sum(S.demand.values())
+    m.module_supply_cover = pyo.Constraint(
+        I.J, rule=lambda b, j: sum(S.supplier_cap[s] * b.sfc[s] for s in S.suppliers_of[j] if s in I.SUPPLIERS_SET)
+        >= total)
+
+
+def identical_supplier_order(m, S, I):
+    """Symmetry breaking: of two interchangeable suppliers s1 before s2, s1 sells at least as
+    many units (valid: swapping them maps any solution to one of equal cost)."""
+    by_s: dict = {}
+    for idx in I.STS:
+        by_s.setdefault(idx[0], []).append(idx)
+    pairs = [(a, b) for a, b in I.TWINS if a in by_s and b in by_s]
+    m.identical_supplier_order = pyo.Constraint(
+        pairs, rule=lambda blk, a, b: sum(blk.sts[i] for i in by_s[a]) >= sum(blk.sts[i] for i in by_s[b]))
 
 
 def one_price_break(m, S, I):
@@ -200,25 +248,23 @@ def one_price_break(m, S, I):
 
 
 def price_break_range(m, S, I):
-    """(13) SQ_lo(q)·sqc[s,k,q] ≤ Σ_p sts[s,p,k,q] ≤ min(SQ_hi(q), SC_s, D_sk)·sqc[s,k,q].
+    """(13) SQ_lo(q)·sqc[s,k,q] ≤ sqty[s,k,q] ≤ min(SQ_hi(q), SC_s, D_sk)·sqc[s,k,q], and
+    Σ_q sqty[s,k,q] = Σ_{p,m} sts[s,p,m,k].
 
     All-units discount: the total bought of k from s, over all plants, lies in the range
     of the applied break. The range is closed at SQ_hi; at that exact quantity the next
     (cheaper or equal) break is also allowed, so the optimum is unchanged.
     """
-    by_skq: dict = {}
-    for s, p, k, q in I.STS:
-        by_skq.setdefault((s, k, q), []).append(p)
+    by_sk: dict = {}
+    for idx in I.STS:
+        by_sk.setdefault((idx[0], idx[3]), []).append(idx)
     brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
-
-    def total(b, s, k, q):
-        return sum(b.sts[s, p, k, q] for p in by_skq.get((s, k, q), []))
-
+    m.price_break_quantity = pyo.Constraint(
+        I.SK, rule=lambda b, s, k: sum(b.sqty[s, k, q] for q in I.Q_OF[s, k]) == sum(b.sts[i] for i in by_sk[s, k]))
     m.price_break_min = pyo.Constraint(
-        I.SKQ, rule=lambda b, s, k, q: brk[s, k, q].lo * b.sqc[s, k, q] <= total(b, s, k, q))
+        I.SKQ, rule=lambda b, s, k, q: brk[s, k, q].lo * b.sqc[s, k, q] <= b.sqty[s, k, q])
     m.price_break_max = pyo.Constraint(
-        I.SKQ, rule=lambda b, s, k, q: total(b, s, k, q)
-        <= min(brk[s, k, q].hi, I.SK_BOUND[s, k]) * b.sqc[s, k, q])
+        I.SKQ, rule=lambda b, s, k, q: b.sqty[s, k, q] <= min(brk[s, k, q].hi, I.SK_BOUND[s, k]) * b.sqc[s, k, q])
 
 
 # ----- objective -------------------------------------------------------------------------
@@ -237,15 +283,16 @@ def total_cost(m, S, I, scale: float):
         "assembly_distribution": scale * sum(S.muc[a] * b.fin[a] for a in I.ARCS),
         "supplier_selection": sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
         "supplier_tooling": sum(S.stc[sk] * b.sft[sk] for sk in I.SK),
-        "procurement": sum((price[s, k, q] + S.ship[s, p]) * b.sts[s, p, k, q] for s, p, k, q in I.STS),
+        "procurement": sum(price[i] * b.sqty[i] for i in I.SKQ)
+        + sum(S.ship[s, p] * b.sts[s, p, seg, k] for s, p, seg, k in I.STS),
     }[t])
     m.total_cost = pyo.Objective(expr=sum(m.cost[t] for t in COST_TERMS), sense=pyo.minimize)
 
 
 MANUFACTURING_FAMILIES = (demand_met, option_flow_needs_offer, plant_open_link, plant_capacity, assembly)
 COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_balance,
-                   tooling_needs_selection, shipping_needs_tooling, supplier_capacity,
-                   one_price_break, price_break_range)
+                   tooling_only_developed, tooling_needs_selection, shipping_needs_tooling,
+                   supplier_capacity, supplier_capacity_cover, identical_supplier_order, one_price_break, price_break_range)
 
 
 def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
@@ -267,6 +314,7 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
     m.sft = pyo.Var(I.SK, domain=pyo.Binary)
     m.sqc = pyo.Var(I.SKQ, domain=pyo.Binary)
     m.sts = pyo.Var(I.STS, domain=pyo.NonNegativeReals)
+    m.sqty = pyo.Var(I.SKQ, domain=pyo.NonNegativeReals)
     if fixed_flows is None:
         m.mss = pyo.Var(I.MSS, domain=pyo.NonNegativeReals)
         for family in MANUFACTURING_FAMILIES:
