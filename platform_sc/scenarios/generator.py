@@ -1,0 +1,231 @@
+"""Scenario generator: the paper's five supply-chain configurations (spec §7) as instances.
+
+:func:`generate` is pure and deterministic: the same arguments give byte-identical CSV files.
+Only segment thresholds and demand shares are random; each draws from its own stream seeded
+by ``(seed, stream, segments)``, so changing the volume, development cost, price breaks,
+capability or configuration never reshuffles them. All other figures come from the
+parameter file ``data/automotive_parameters.yaml`` (documented there).
+
+Structures (spec §7), regions NA/EU/AS, modules × 8 option levels:
+
+* ``LL`` one plant per region serving its region; 2 suppliers/module/region → own plant only.
+* ``CC`` one central plant serving all; 2 suppliers/module in total, at the central plant.
+* ``CG`` one central plant; 2 suppliers/module/region, all → the central plant.
+* ``LG`` one plant per region serving its region; 2 suppliers/module/region → any plant.
+* ``GG`` as LG, but any plant may serve any segment (inter-region delivery costs more).
+
+Capability ``high``: every supplier makes all 8 options; ``low``: supplier 1 of each pair the
+lower half (levels 1–4), supplier 2 the upper half (5–8), selection cost half of ``high``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..io import Instance, from_frames
+
+log = logging.getLogger(__name__)
+
+CONFIGS = ("LL", "CC", "CG", "LG", "GG")
+CAPABILITIES = ("high", "low")
+DEV_COSTS = ("low", "medium", "high")
+PRICE_BREAKS = (1, 2, 3, 4, "none")
+
+DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "data" / "automotive_parameters.yaml"
+_PARAM_CACHE: dict[str, dict] = {}
+
+
+def load_params(params: dict | str | Path | None = None) -> dict:
+    """The parameter mapping: ``params`` itself, the YAML file it names, or the default file."""
+    if isinstance(params, dict):
+        return params
+    path = Path(params) if params is not None else DEFAULT_PARAMS
+    key = str(path.resolve())
+    if key not in _PARAM_CACHE:
+        if not path.is_file():
+            raise ValueError(f"parameter file {path} does not exist")
+        with open(path, encoding="utf-8") as fh:
+            _PARAM_CACHE[key] = yaml.safe_load(fh)
+    return _PARAM_CACHE[key]
+
+
+def normalize_price_breaks(value) -> int | str:
+    """``1..4`` (int or digit string) or ``"none"``; anything else is a ValueError."""
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return "none"
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = None
+    if n is None or isinstance(value, bool) or n not in (1, 2, 3, 4) or str(value).strip() != str(n):
+        raise ValueError(f"price breaks must be 1, 2, 3, 4 or 'none' (got {value!r})")
+    return n
+
+
+def check_factors(config, segments, volume, capability, dev_cost, price_breaks, seed) -> dict:
+    """Validate and normalise one set of factors; raise ValueError with a clear message."""
+    if config not in CONFIGS:
+        raise ValueError(f"config must be one of {', '.join(CONFIGS)} (got {config!r})")
+    if capability not in CAPABILITIES:
+        raise ValueError(f"capability must be 'high' or 'low' (got {capability!r})")
+    if dev_cost not in DEV_COSTS:
+        raise ValueError(f"dev_cost must be one of {', '.join(DEV_COSTS)} (got {dev_cost!r})")
+    if isinstance(segments, bool) or not isinstance(segments, (int, np.integer)) or segments < 3 or segments % 3:
+        raise ValueError(f"segments must be a positive multiple of 3 (got {segments!r})")
+    if isinstance(volume, bool) or not isinstance(volume, (int, float, np.integer)) or not volume > 0 \
+            or float(volume) != int(volume):
+        raise ValueError(f"volume must be a positive whole number of units (got {volume!r})")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer (got {seed!r})")
+    return dict(config=config, capability=capability, volume=int(volume), segments=int(segments),
+                dev_cost=dev_cost, price_breaks=normalize_price_breaks(price_breaks), seed=int(seed))
+
+
+def point_id(point: dict) -> str:
+    """Stable id of a grid point, usable as a folder name and DB key."""
+    return (f"{point['config']}-{point['capability']}-v{int(point['volume'])}-s{int(point['segments'])}"
+            f"-dev{point['dev_cost']}-pb{point['price_breaks']}-seed{int(point['seed'])}")
+
+
+def _rng(seed: int, stream: str, segments: int) -> np.random.Generator:
+    """An independent random stream per purpose (crc32 is stable across runs, unlike hash())."""
+    return np.random.default_rng([seed, zlib.crc32(stream.encode()), segments])
+
+
+def _round_up(x: float, step: float) -> float:
+    return float(math.ceil(x / step - 1e-9) * step)
+
+
+def _money(x: float) -> float:
+    return round(float(x), 2)
+
+
+def _segments(P: dict, n: int, volume: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Segments (equal count per region) with demand and thresholds."""
+    regions, modules = P["regions"], list(P["modules"])
+    per = n // len(regions)
+    step = P["demand_rounding"]
+    taste_rng = _rng(seed, "thresholds", n)
+    share_rng = _rng(seed, "demand", n)
+    seg_rows, th_rows = [], []
+    for r in regions:
+        units = round(volume * P["region_market_share"][r] / step)      # in multiples of `step`
+        shares = share_rng.dirichlet([P["segment_share_alpha"]] * per)
+        raw = shares * units
+        counts = np.floor(raw).astype(int)
+        # Largest remainder so the region's demand sums exactly; every segment >= 1 step.
+        for i in np.argsort(-(raw - counts), kind="stable")[: units - counts.sum()]:
+            counts[i] += 1
+        for i in np.flatnonzero(counts == 0):
+            counts[i] += 1
+            counts[int(np.argmax(counts))] -= 1
+        z = taste_rng.standard_normal(per)
+        e = taste_rng.standard_normal((per, len(modules)))
+        for i in range(per):
+            seg = f"{r}-{i + 1:02d}"
+            seg_rows.append((seg, r, float(counts[i] * step)))
+            for jj, j in enumerate(modules):
+                level = P["taste_mean"][r][j] + P["segment_premium_sd"] * z[i] + P["module_noise_sd"] * e[i, jj]
+                th_rows.append((seg, j, int(min(P["levels"], max(1, round(level))))))
+    return (pd.DataFrame(seg_rows, columns=["segment", "region", "demand"]),
+            pd.DataFrame(th_rows, columns=["segment", "module", "min_level"]))
+
+
+def generate(config: str, segments: int, volume: int, capability: str, dev_cost: str,
+             price_breaks, seed: int, params: dict | str | Path | None = None) -> Instance:
+    """Build one instance of the paper's experiment (spec §7) from its factors."""
+    f = check_factors(config, segments, volume, capability, dev_cost, price_breaks, seed)
+    P = load_params(params)
+    regions, modules, L = P["regions"], list(P["modules"]), int(P["levels"])
+    central = P["central_region"]
+    seg, th = _segments(P, f["segments"], f["volume"], f["seed"])
+    demand_r = seg.groupby("region")["demand"].sum().to_dict()
+    world = float(seg["demand"].sum())
+    region_of = dict(zip(seg["segment"], seg["region"]))
+    # Demand that needs the upper half (level > L/2) of module j, by region.
+    half = L // 2
+    th_r = th.assign(region=th["segment"].map(region_of),
+                     demand=th["segment"].map(dict(zip(seg["segment"], seg["demand"]))))
+    upper = th_r[th_r["min_level"] > half].groupby(["region", "module"])["demand"].sum().to_dict()
+
+    modules_df = pd.DataFrame([(j, float(P["modules"][j]["value_weight"])) for j in modules],
+                              columns=["module", "value_weight"])
+    mult = P["dev_cost_levels"][f["dev_cost"]]
+    options_df = pd.DataFrame(
+        [(j, f"{j}-{lv}", lv, _money(P["development_cost_base"][j] * (1 + P["development_cost_growth"] * (lv - 1)) * mult))
+         for j in modules for lv in range(1, L + 1)],
+        columns=["module", "option", "level", "development_cost"])
+
+    # ----- plants and plant -> segment arcs
+    rnd = P["capacity_rounding"]
+    if config in ("CC", "CG"):
+        plants = [("P-central", central, _round_up(P["plant_capacity_share_central"] * world, rnd),
+                   float(P["plant_setup_central"]))]
+    else:
+        plants = [(f"P-{r}", r, _round_up(P["plant_capacity_share_regional"] * demand_r[r], rnd),
+                   float(P["plant_setup_regional"])) for r in regions]
+    plants_df = pd.DataFrame(plants, columns=["plant", "region", "capacity", "setup_cost"])
+    ps_rows = []
+    for p, pr, _, _ in plants:
+        for s, sr in zip(seg["segment"], seg["region"]):
+            local = pr == sr
+            if config in ("LL", "LG") and not local:
+                continue
+            dist = P["distribution_local"] if local else P["distribution_inter_region"]
+            ps_rows.append((p, s, _money(P["assembly_cost"][pr] + dist)))
+    ps_df = pd.DataFrame(ps_rows, columns=["plant", "segment", "unit_cost"])
+
+    # ----- suppliers: (name, module, region, capacity, capability half)
+    share = P["supplier_capacity_share"]
+    sup = []
+    for j in modules:
+        if config == "CC":
+            need_up = sum(v for (_, jj), v in upper.items() if jj == j)
+            groups = [("C", central, max(share * world, need_up))]
+        else:
+            groups = [(r, r, max(share * demand_r[r], float(upper.get((r, j), 0.0)))) for r in regions]
+        for tag, r, cap in groups:
+            for i in (1, 2):
+                half_of = "all" if capability == "high" else ("lower" if i == 1 else "upper")
+                sup.append((f"{j}-{tag}-{i}", j, r, _round_up(cap, rnd), half_of))
+    ssc_factor = P["high_capability_selection_factor"] if capability == "high" else 1
+    suppliers_df = pd.DataFrame(
+        [(s, j, r, cap, _money(P["selection_cost_low"][j] * ssc_factor), h) for s, j, r, cap, h in sup],
+        columns=["supplier", "module", "region", "capacity", "selection_cost", "capability"])
+
+    so_rows, pb_rows = [], []
+    breaks = [] if f["price_breaks"] == "none" else P["price_breaks"][: f["price_breaks"]]
+    for s, j, r, _, h in sup:
+        levels = {"all": range(1, L + 1), "lower": range(1, half + 1), "upper": range(half + 1, L + 1)}[h]
+        for lv in levels:
+            k = f"{j}-{lv}"
+            so_rows.append((s, k, _money(P["tooling_cost"][j])))
+            price = (P["unit_price_base"][j] + P["unit_price_step"][j] * (lv - 1)) * P["supplier_price_factor"][r]
+            pb_rows.append((s, k, 0.0, _money(price)))
+            pb_rows += [(s, k, float(q), _money(price * (1 - d))) for q, d in breaks]
+    so_df = pd.DataFrame(so_rows, columns=["supplier", "option", "tooling_cost"])
+    pb_df = pd.DataFrame(pb_rows, columns=["supplier", "option", "min_quantity", "unit_price"])
+
+    sp_rows = []
+    for s, j, r, _, _ in sup:
+        for p, pr, _, _ in plants:
+            if config == "LL" and pr != r:
+                continue
+            cost = P["freight_local"][j] if pr == r else P["freight_inter_region"][j]
+            sp_rows.append((s, p, _money(cost)))
+    sp_df = pd.DataFrame(sp_rows, columns=["supplier", "plant", "unit_shipping_cost"])
+
+    upper_cap = suppliers_df[suppliers_df["capability"] == "upper"].groupby("module")["capacity"].sum()
+    if (upper_cap >= world).any():
+        log.warning("%s: upper-half suppliers alone could meet worldwide demand", point_id(f))
+    frames = {"segments": seg, "modules": modules_df, "options": options_df, "thresholds": th,
+              "plants": plants_df, "plant_segment": ps_df, "suppliers": suppliers_df,
+              "supplier_options": so_df, "price_breaks": pb_df, "supplier_plant": sp_df}
+    log.debug("generated %s", point_id(f))
+    return from_frames(frames, name=point_id(f))
