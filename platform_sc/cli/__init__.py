@@ -5,6 +5,7 @@ import logging
 
 import click
 
+from .generate import generate
 from .solve import solve
 from .inventory import inventory
 from .suppliers import suppliers
@@ -21,3 +22,4 @@ def main(verbose: int) -> None:
 main.add_command(solve)
 main.add_command(inventory)
 main.add_command(suppliers)
+main.add_command(generate)

@@ -106,6 +106,39 @@ def _money(x: float) -> float:
     return round(float(x), 2)
 
 
+def _packs(cap: float, demand: list[float], upper: list[bool]) -> bool:
+    """Can a lower-half and an upper-half supplier of capacity ``cap`` serve these segments?
+
+    With low capability each option has one supplier per pair, and a segment takes all its
+    units as one option: segments needing the upper half go to the upper supplier, the rest
+    first-fit by decreasing size (a sufficient test; failing it only enlarges capacity).
+    """
+    load_up = sum(d for d, u in zip(demand, upper) if u)
+    if load_up > cap:
+        return False
+    load_lo = 0.0
+    for d in sorted((d for d, u in zip(demand, upper) if not u), reverse=True):
+        if load_lo + d <= cap:
+            load_lo += d
+        elif load_up + d <= cap:
+            load_up += d
+        else:
+            return False
+    return True
+
+
+def _pair_capacity(base: float, demand: list[float], upper_by_module: list[list[bool]], step: float) -> float:
+    """Capacity of each supplier of a pair: ``base`` rounded up, enlarged until every module packs.
+
+    Computed from demand and thresholds only (not capability), so ``high`` and ``low``
+    instances differ in capability alone and every instance is feasible.
+    """
+    cap = _round_up(max(base, max(demand)), step)
+    while not all(_packs(cap, demand, up) for up in upper_by_module):
+        cap += step
+    return cap
+
+
 def _segments(P: dict, n: int, volume: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Segments (equal count per region) with demand and thresholds."""
     regions, modules = P["regions"], list(P["modules"])
@@ -148,11 +181,10 @@ def generate(config: str, segments: int, volume: int, capability: str, dev_cost:
     demand_r = seg.groupby("region")["demand"].sum().to_dict()
     world = float(seg["demand"].sum())
     region_of = dict(zip(seg["segment"], seg["region"]))
-    # Demand that needs the upper half (level > L/2) of module j, by region.
+    # Which segments need the upper half (level > L/2) of each module, for supplier capacities.
     half = L // 2
-    th_r = th.assign(region=th["segment"].map(region_of),
-                     demand=th["segment"].map(dict(zip(seg["segment"], seg["demand"]))))
-    upper = th_r[th_r["min_level"] > half].groupby(["region", "module"])["demand"].sum().to_dict()
+    needs_upper = {(m, j): lv > half for m, j, lv in zip(th["segment"], th["module"], th["min_level"])}
+    seg_demand = dict(zip(seg["segment"], seg["demand"]))
 
     modules_df = pd.DataFrame([(j, float(P["modules"][j]["value_weight"])) for j in modules],
                               columns=["module", "value_weight"])
@@ -184,16 +216,18 @@ def generate(config: str, segments: int, volume: int, capability: str, dev_cost:
     # ----- suppliers: (name, module, region, capacity, capability half)
     share = P["supplier_capacity_share"]
     sup = []
+    pair_cap = {}
+    for tag in (["C"] if config == "CC" else regions):
+        segs = [m for m in seg["segment"] if tag == "C" or region_of[m] == tag]
+        base = share * sum(seg_demand[m] for m in segs)
+        pair_cap[tag] = _pair_capacity(base, [seg_demand[m] for m in segs],
+                                       [[needs_upper[m, j] for m in segs] for j in modules], rnd)
     for j in modules:
-        if config == "CC":
-            need_up = sum(v for (_, jj), v in upper.items() if jj == j)
-            groups = [("C", central, max(share * world, need_up))]
-        else:
-            groups = [(r, r, max(share * demand_r[r], float(upper.get((r, j), 0.0)))) for r in regions]
-        for tag, r, cap in groups:
+        for tag in (["C"] if config == "CC" else regions):
+            r = central if tag == "C" else tag
             for i in (1, 2):
                 half_of = "all" if capability == "high" else ("lower" if i == 1 else "upper")
-                sup.append((f"{j}-{tag}-{i}", j, r, _round_up(cap, rnd), half_of))
+                sup.append((f"{j}-{tag}-{i}", j, r, pair_cap[tag], half_of))
     ssc_factor = P["high_capability_selection_factor"] if capability == "high" else 1
     suppliers_df = pd.DataFrame(
         [(s, j, r, cap, _money(P["selection_cost_low"][j] * ssc_factor), h) for s, j, r, cap, h in sup],
