@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import logging
 import math
-import zlib
+import random
+from numbers import Integral, Real
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
@@ -76,12 +76,12 @@ def check_factors(config, segments, volume, capability, dev_cost, price_breaks, 
         raise ValueError(f"capability must be 'high' or 'low' (got {capability!r})")
     if dev_cost not in DEV_COSTS:
         raise ValueError(f"dev_cost must be one of {', '.join(DEV_COSTS)} (got {dev_cost!r})")
-    if isinstance(segments, bool) or not isinstance(segments, (int, np.integer)) or segments < 3 or segments % 3:
+    if isinstance(segments, bool) or not isinstance(segments, Integral) or segments < 3 or segments % 3:
         raise ValueError(f"segments must be a positive multiple of 3 (got {segments!r})")
-    if isinstance(volume, bool) or not isinstance(volume, (int, float, np.integer)) or not volume > 0 \
+    if isinstance(volume, bool) or not isinstance(volume, Real) or not volume > 0 \
             or float(volume) != int(volume):
         raise ValueError(f"volume must be a positive whole number of units (got {volume!r})")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer (got {seed!r})")
     return dict(config=config, capability=capability, volume=int(volume), segments=int(segments),
                 dev_cost=dev_cost, price_breaks=normalize_price_breaks(price_breaks), seed=int(seed))
@@ -93,9 +93,9 @@ def point_id(point: dict) -> str:
             f"-dev{point['dev_cost']}-pb{point['price_breaks']}-seed{int(point['seed'])}")
 
 
-def _rng(seed: int, stream: str, segments: int) -> np.random.Generator:
-    """An independent random stream per purpose (crc32 is stable across runs, unlike hash())."""
-    return np.random.default_rng([seed, zlib.crc32(stream.encode()), segments])
+def _rng(seed: int, stream: str, segments: int) -> random.Random:
+    """An independent random stream per purpose (string seeds are stable across runs)."""
+    return random.Random(f"{seed}/{stream}/{segments}")
 
 
 def _round_up(x: float, step: float) -> float:
@@ -149,22 +149,24 @@ def _segments(P: dict, n: int, volume: int, seed: int) -> tuple[pd.DataFrame, pd
     seg_rows, th_rows = [], []
     for r in regions:
         units = round(volume * P["region_market_share"][r] / step)      # in multiples of `step`
-        shares = share_rng.dirichlet([P["segment_share_alpha"]] * per)
-        raw = shares * units
-        counts = np.floor(raw).astype(int)
+        gammas = [share_rng.gammavariate(P["segment_share_alpha"], 1.0) for _ in range(per)]
+        raw = [g / sum(gammas) * units for g in gammas]                  # Dirichlet shares
+        counts = [math.floor(x) for x in raw]
         # Largest remainder so the region's demand sums exactly; every segment >= 1 step.
-        for i in np.argsort(-(raw - counts), kind="stable")[: units - counts.sum()]:
+        by_remainder = sorted(range(per), key=lambda i: -(raw[i] - counts[i]))
+        for i in by_remainder[: units - sum(counts)]:
             counts[i] += 1
-        for i in np.flatnonzero(counts == 0):
-            counts[i] += 1
-            counts[int(np.argmax(counts))] -= 1
-        z = taste_rng.standard_normal(per)
-        e = taste_rng.standard_normal((per, len(modules)))
+        for i in range(per):
+            if counts[i] == 0:
+                counts[i] += 1
+                counts[counts.index(max(counts))] -= 1
+        z = [taste_rng.gauss(0.0, 1.0) for _ in range(per)]
+        e = [[taste_rng.gauss(0.0, 1.0) for _ in modules] for _ in range(per)]
         for i in range(per):
             seg = f"{r}-{i + 1:02d}"
             seg_rows.append((seg, r, float(counts[i] * step)))
             for jj, j in enumerate(modules):
-                level = P["taste_mean"][r][j] + P["segment_premium_sd"] * z[i] + P["module_noise_sd"] * e[i, jj]
+                level = P["taste_mean"][r][j] + P["segment_premium_sd"] * z[i] + P["module_noise_sd"] * e[i][jj]
                 th_rows.append((seg, j, int(min(P["levels"], max(1, round(level))))))
     return (pd.DataFrame(seg_rows, columns=["segment", "region", "demand"]),
             pd.DataFrame(th_rows, columns=["segment", "module", "min_level"]))
