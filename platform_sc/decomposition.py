@@ -24,6 +24,7 @@ from .extract import combine, manufacturing_tables, sourcing_tables
 from .manufacturing import forced_flows, preprocessed_flows
 from .model import build_model
 from .result import RunResult
+from .rules import has_coupling_rules
 from .sets import Sets
 from .solve import relative_gap, solve_model
 
@@ -74,6 +75,9 @@ def _sum(values) -> float | None:
 
 def solve_decomposition(S: Sets, opts):
     """Solve by decomposition (see module docstring)."""
+    if has_coupling_rules(S):
+        raise ValueError("local-content rules couple the modules; the decomposition cannot honour them "
+                         "(use --method monolithic, or auto)")
     t0 = time.perf_counter()
     flows = forced_flows(S)
     forced = flows is not None

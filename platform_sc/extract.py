@@ -22,7 +22,7 @@ class Solution:
     assembly: pd.DataFrame      # plant, segment, units, unit_cost
     suppliers: pd.DataFrame     # supplier, module, region, selection_cost
     tooling: pd.DataFrame       # supplier, option, tooling_cost
-    procurement: pd.DataFrame   # supplier, plant, option, price_break, units, unit_price, unit_shipping_cost
+    procurement: pd.DataFrame   # supplier, plant, segment, option, price_break, units, unit_price, unit_shipping_cost
     price_breaks: pd.DataFrame  # supplier, option, price_break, min_quantity, quantity, unit_price
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -67,14 +67,12 @@ def sourcing_tables(model) -> dict[str, pd.DataFrame]:
     tooling = _frame([(s, k, S.stc[s, k]) for s, k in _on(model.sft)], ["supplier", "option", "tooling_cost"])
     brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
     applied = {(s, k): q for s, k, q in _on(model.sqc)}
-    units: dict = {}
-    for (s, p, _, k), v in model.sts.items():
-        if v.value is not None and v.value > FLOW_TOL:
-            units[s, p, k] = units.get((s, p, k), 0.0) + v.value
     # a flow without an applied break can only be a zero-quantity rounding remnant
-    procurement = _frame([(s, p, k, applied.get((s, k), 0), u, brk[s, k, applied.get((s, k), 0)].price, S.ship[s, p])
-                          for (s, p, k), u in sorted(units.items())],
-                         ["supplier", "plant", "option", "price_break", "units", "unit_price", "unit_shipping_cost"])
+    procurement = _frame([(s, p, seg, k, applied.get((s, k), 0), v.value, brk[s, k, applied.get((s, k), 0)].price,
+                           S.ship[s, p]) for (s, p, seg, k), v in model.sts.items()
+                          if v.value is not None and v.value > FLOW_TOL],
+                         ["supplier", "plant", "segment", "option", "price_break", "units", "unit_price",
+                          "unit_shipping_cost"])
     qty = procurement.groupby(["supplier", "option"])["units"].sum()
     breaks = _frame([(s, k, q, brk[s, k, q].lo, qty.get((s, k), 0.0), brk[s, k, q].price)
                      for (s, k), q in sorted(applied.items())],

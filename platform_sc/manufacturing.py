@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from .errors import SolveError
+from .rules import rule_table
 from .sets import Sets
 from .solve import solve_model
 
@@ -36,6 +37,8 @@ def preprocessed_flows(S: Sets, solver: str = "highs", time_limit: float | None 
     m.open_link = pyo.Constraint(arcs, rule=lambda b, p, seg: b.fin[p, seg] <= S.arc_bound(p, seg) * b.mps[p])
     m.total_cost = pyo.Objective(expr=sum(S.plant_setup[p] * m.mps[p] for p in S.plants)
                                  + sum(S.muc[a] * m.fin[a] for a in arcs))
+    for r in rule_table(S, "plant_rules"):
+        m.mps[r["plant"]].fix(1 if r["status"] == "open" else 0)
     res = solve_model(m, solver, time_limit, gap)
     if not res.has_solution:
         raise SolveError(f"manufacturing pre-processing found no solution ({res.status})")

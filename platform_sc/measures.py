@@ -77,3 +77,22 @@ def cost_breakdown(solution: Solution) -> dict[str, float]:
     }
     assert tuple(terms) == COST_TERMS
     return {k: float(v) for k, v in terms.items()}
+
+
+def local_content_report(S: Sets, solution: Solution) -> pd.DataFrame:
+    """Per region with a local-content rule: required and achieved share, and whether the
+    rule binds (achieved share at its minimum)."""
+    from .rules import rule_table
+    rows = []
+    proc = solution.procurement.assign(
+        market=lambda d: d["segment"].map(S.segment_region),
+        local=lambda d: d["supplier"].map(S.supplier_region) == d["segment"].map(S.segment_region),
+        list_value=lambda d: [S.breaks[s, k][0].price + S.ship[s, p]
+                              for s, p, k in zip(d["supplier"], d["plant"], d["option"])])
+    for r in rule_table(S, "local_content"):
+        mine = proc[proc["market"] == r["region"]]
+        weight = mine["units"] if r["basis"] == "units" else mine["units"] * mine["list_value"]
+        achieved = float(weight[mine["local"]].sum() / weight.sum()) if weight.sum() > 0 else 1.0
+        rows.append({"region": r["region"], "basis": r["basis"], "min_share": r["min_share"],
+                     "achieved_share": achieved, "binding": achieved <= r["min_share"] + 1e-6})
+    return pd.DataFrame(rows, columns=["region", "basis", "min_share", "achieved_share", "binding"])

@@ -36,6 +36,7 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from .io import Instance
+from .rules import RULE_FAMILIES, rule_table
 from .sets import Sets
 
 log = logging.getLogger(__name__)
@@ -75,12 +76,15 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> Simple
 
 
 def identical_suppliers(S: Sets, modules) -> list[tuple[str, str]]:
-    """Consecutive pairs of suppliers whose data are identical (interchangeable)."""
+    """Consecutive pairs of suppliers whose data (and rules) are identical: interchangeable."""
+    forced = {r["supplier"]: r["status"] for r in rule_table(S, "supplier_rules")}
+
     def signature(s):
         opts = tuple(sorted((k, S.stc[s, k], tuple((b.lo, b.price) for b in S.breaks[s, k]))
                             for (t, k) in S.stc if t == s))
         arcs = tuple(sorted((p, c) for (t, p), c in S.ship.items() if t == s))
-        return (S.supplier_module[s], S.supplier_cap[s], S.ssc[s], opts, arcs)
+        return (S.supplier_module[s], S.supplier_cap[s], S.ssc[s], opts, arcs, S.supplier_region[s],
+                forced.get(s))
 
     groups: dict = {}
     for s in S.suppliers:
@@ -324,7 +328,7 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
             m.mps[p].fix(1)
         for a in I.ARCS:
             m.fin[a].fix(I.FLOW[a])
-    for family in COMMON_FAMILIES:
+    for family in COMMON_FAMILIES + RULE_FAMILIES:
         family(m, S, I)
     total_cost(m, S, I, manufacturing_scale)
     log.debug("built model: %d variables, %d constraints", m.nvariables(), m.nconstraints())

@@ -14,8 +14,9 @@ from .decomposition import solve_decomposition
 from .extract import extract
 from .io import Instance, read
 from .manufacturing import forced_flows
-from .measures import configurations, cost_breakdown, platform_measures
+from .measures import configurations, cost_breakdown, local_content_report, platform_measures
 from .model import build_model
+from .rules import has_coupling_rules
 from .sets import Sets
 from .result import RunResult, SolveOptions
 from .solve import relative_gap, solve_model
@@ -39,8 +40,10 @@ def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
 
 
 def solve_auto(S: Sets, opts: SolveOptions) -> RunResult:
-    """Decomposition when the manufacturing configuration is forced (exact), else the full MILP."""
-    return (solve_decomposition if forced_flows(S) is not None else solve_monolithic)(S, opts)
+    """Decomposition when it is exact (forced manufacturing, no rule coupling the modules),
+    else the full MILP."""
+    exact = forced_flows(S) is not None and not has_coupling_rules(S)
+    return (solve_decomposition if exact else solve_monolithic)(S, opts)
 
 
 METHODS = {"monolithic": solve_monolithic, "decomposition": solve_decomposition, "auto": solve_auto}
@@ -72,6 +75,8 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
     result.objective = recomputed
     result.gap = relative_gap(result.objective, result.lower_bound)
     result.metrics = platform_measures(S, result.solution)
+    if "local_content" in inst:
+        result.details["local_content"] = local_content_report(S, result.solution).to_dict("records")
     timings["verify_measure"] = time.perf_counter() - t
     result.timings.update(timings)
     return result

@@ -108,5 +108,33 @@ OPTIONAL_SCHEMA: dict[str, dict] = {
         "units": {"avg_days": "average replenishment lead time, days", "max_days": "maximum lead time, days",
                   "std_days": "optional column: standard deviation of the lead time, days"},
     },
+    # --- rules beyond the paper (platform_sc.rules) ---
+    "local_content": {
+        "columns": {"region": "str", "min_share": "share", "basis": "choice:units|cost"},
+        "key": ["region"],
+        "refs": {},
+        "units": {"min_share": "least share of the products sold in the region that must come from "
+                               "suppliers in the region", "basis": "units, or cost at list price + freight"},
+    },
+    "plant_rules": {
+        "columns": {"plant": "str", "status": "choice:open|closed"},
+        "key": ["plant"],
+        "refs": {"plant": ("plants", "plant")},
+        "units": {"status": "force the plant set up (open) or not (closed)"},
+    },
+    "supplier_rules": {
+        "columns": {"supplier": "str", "status": "choice:selected|excluded"},
+        "key": ["supplier"],
+        "refs": {"supplier": ("suppliers", "supplier")},
+        "units": {"status": "force the supplier selected or excluded"},
+    },
+    "module_rules": {
+        "columns": {"module": "str", "min_suppliers": "float", "max_suppliers": "float", "single_sourcing": "choice:0|1"},
+        "key": ["module"],
+        "refs": {"module": ("modules", "module")},
+        "units": {"min_suppliers": "least suppliers selected for the module (0 = no rule)",
+                  "max_suppliers": "most suppliers selected",
+                  "single_sourcing": "1 = each option bought from one supplier only"},
+    },
 }
 OPTIONAL_TABLES: tuple[str, ...] = tuple(OPTIONAL_SCHEMA)

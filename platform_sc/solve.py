@@ -16,7 +16,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GAP = 1e-6
+DEFAULT_GAP = 1e-4  # HiGHS default; the paper-grid targets ask for a proven gap <= 1e-4
 
 
 @dataclass

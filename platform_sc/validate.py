@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .io import Instance
+from .rules import check_rules
 from .schema import OPTIONAL_SCHEMA, SCHEMA
 
 
@@ -42,6 +43,9 @@ def _convert_cell(kind: str, raw) -> tuple[object, str | None]:
     text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
     if kind == "str":
         return (text, None) if text else (text, "is empty")
+    if kind.startswith("choice:"):
+        allowed = kind.split(":", 1)[1].split("|")
+        return (text, None) if text in allowed else (raw, f"must be one of {', '.join(allowed)} (got {text!r})")
     try:
         value = float(text)
     except ValueError:
@@ -76,7 +80,8 @@ def _types(inst: Instance, rep: _Report) -> dict[str, pd.DataFrame]:
                 if err:
                     rep.add(table, i, col, err)
                 values.append(value)
-            out[col] = pd.Series(values, index=frame.index, dtype=object if kind == "str" else None)
+            numeric = kind in ("float", "int", "share")
+            out[col] = pd.Series(values, index=frame.index, dtype=None if numeric else object)
         typed[table] = out
     return typed
 
@@ -84,6 +89,8 @@ def _types(inst: Instance, rep: _Report) -> dict[str, pd.DataFrame]:
 def _keys(typed: dict[str, pd.DataFrame], rep: _Report) -> None:
     for table, frame in typed.items():
         key = _schema(table)["key"]
+        if not key:
+            continue
         dup = frame.duplicated(subset=key, keep="first")
         for i in frame.index[dup]:
             values = ", ".join(f"{k}={frame.at[i, k]!r}" for k in key)
@@ -130,6 +137,8 @@ def _semantics(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     for i, sup in t["suppliers"]["supplier"].items():
         if sup not in set(so["supplier"]):
             rep.add("suppliers", i, "supplier", f"supplier {sup!r} has no options in supplier_options")
+
+    check_rules(t, rep.add)
 
     pb = t["price_breaks"]
     for i, row in pb.iterrows():
@@ -204,19 +213,28 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
 
 
 def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
-    """Every (segment, module) needs an acceptable option some reachable supplier can make."""
+    """Every (segment, module) needs an acceptable option that suppliers reaching the
+    segment's plants can make, and make in the segment's whole volume (a segment gets one
+    option per module, so one option's suppliers must cover its demand)."""
     opts = t["options"].set_index("option")
-    so = t["supplier_options"].merge(t["suppliers"][["supplier"]], on="supplier")
+    so = t["supplier_options"].merge(t["suppliers"][["supplier", "capacity"]], on="supplier")
     so = so.assign(level=so["option"].map(opts["level"]), module=so["option"].map(opts["module"]))
     routes = so.merge(t["supplier_plant"][["supplier", "plant"]], on="supplier") \
                .merge(t["plant_segment"][["plant", "segment"]], on="plant")
-    best = routes.groupby(["segment", "module"])["level"].max().to_dict()
+    cap = (routes.drop_duplicates(["segment", "option", "supplier"])
+           .groupby(["segment", "module", "option", "level"], as_index=False)["capacity"].sum())
+    demand = dict(zip(t["segments"]["segment"], t["segments"]["demand"]))
     for i, row in t["thresholds"].iterrows():
-        top = best.get((row["segment"], row["module"]))
-        if top is None or top < row["min_level"]:
-            rep.add("thresholds", i, "min_level",
-                    f"segment {row['segment']!r}, module {row['module']!r}: no supplier that can "
-                    f"reach this segment's plants makes an option of level >= {row['min_level']}")
+        ok = cap[(cap["segment"] == row["segment"]) & (cap["module"] == row["module"])
+                 & (cap["level"] >= row["min_level"])]
+        where = f"segment {row['segment']!r}, module {row['module']!r}"
+        if ok.empty:
+            rep.add("thresholds", i, "min_level", f"{where}: no supplier that can reach this segment's "
+                    f"plants makes an option of level >= {row['min_level']}")
+        elif ok["capacity"].max() < demand[row["segment"]] - 1e-9:
+            rep.add("thresholds", i, "min_level", f"{where}: the suppliers of any acceptable option can make "
+                    f"at most {ok['capacity'].max():,.0f} units of it, but the segment needs "
+                    f"{demand[row['segment']]:,.0f} of one option")
 
 
 def validate(inst: Instance) -> Instance:

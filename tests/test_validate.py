@@ -73,8 +73,12 @@ def test_option_of_wrong_module(tiny):
 
 def test_supplier_capacity_cannot_cover_demand(tiny):
     tiny["suppliers"].loc[1, "capacity"] = 12
-    assert problems(tiny) == ["table suppliers, column 'capacity': module 'B': suppliers can deliver at most "
-                              "12 units through the allowed arcs, but total demand is 30"]
+    found = problems(tiny)
+    assert ("table suppliers, column 'capacity': module 'B': suppliers can deliver at most "
+            "12 units through the allowed arcs, but total demand is 30") in found
+    # and segment s2 needs 20 units of one B option, which no option's suppliers can make
+    assert any(p.startswith("table thresholds, row 4, column 'min_level': segment 's2', module 'B': "
+                            "the suppliers of any acceptable option can make at most 12 units") for p in found)
 
 
 def test_no_reachable_supplier_for_threshold(tiny):

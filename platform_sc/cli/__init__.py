@@ -5,9 +5,12 @@ import logging
 
 import click
 
+from .batch import batch, results
 from .generate import generate
 from .solve import solve
 from .inventory import inventory
+from .plot import draw, plot
+from .report import report
 from .suppliers import suppliers
 
 
@@ -20,6 +23,11 @@ def main(verbose: int) -> None:
 
 
 main.add_command(solve)
+main.add_command(batch)
+main.add_command(results)
 main.add_command(inventory)
 main.add_command(suppliers)
 main.add_command(generate)
+main.add_command(plot)
+main.add_command(draw)
+main.add_command(report)

@@ -6,6 +6,7 @@ import functools
 import click
 
 from ..errors import InputError, SolveError
+from ..solve import DEFAULT_GAP
 
 EXIT_NO_SOLUTION = 1
 EXIT_INVALID_INPUT = 2
@@ -34,7 +35,7 @@ def solver_options(func):
                      show_default=True, help="Full MILP, per-module decomposition, or pick by instance."),
         click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
         click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve."),
-        click.option("--gap", type=float, default=1e-6, show_default=True, help="Relative MIP gap to prove."),
+        click.option("--gap", type=float, default=DEFAULT_GAP, show_default=True, help="Relative MIP gap to prove."),
         click.option("--solver-option", "solver_option", multiple=True, metavar="KEY=VALUE",
                      help="Passed to the solver (repeatable)."),
         click.option("--log", "tee", is_flag=True, help="Stream the solver log."),

@@ -1,0 +1,116 @@
+"""Crash-safe results store: one embedded SQLite database per batch.
+
+WAL mode; each finished scenario is written in one transaction (its row and its solution
+tables together), so killing the process at any moment loses nothing reported finished
+and never leaves a half-written row. Only the submitting process writes.
+"""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import COST_TERMS
+
+METRICS = ("n_product_configurations", "weighted_distance", "max_weighted_distance",
+           "platformability_index", "n_options_developed", "n_suppliers_selected", "n_plants_open")
+FACTORS = ("config", "capability", "volume", "segments", "dev_cost", "price_breaks", "seed")
+RESULT_COLUMNS = ("status", "objective", "lower_bound", "gap", "certificate", "method",
+                  "build_seconds", "solve_seconds", "wall_seconds")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS scenarios (
+    id TEXT PRIMARY KEY,
+    factors TEXT NOT NULL,
+    status TEXT NOT NULL, objective REAL, lower_bound REAL, gap REAL, certificate TEXT, method TEXT,
+    build_seconds REAL, solve_seconds REAL, wall_seconds REAL,
+    {", ".join(f"cost_{t} REAL" for t in COST_TERMS)},
+    {", ".join(f"{m} REAL" for m in METRICS)},
+    error TEXT, finished_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS solution_tables (
+    scenario_id TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, csv TEXT NOT NULL,
+    PRIMARY KEY (scenario_id, name)
+);
+"""
+
+
+class ResultsStore:
+    """The SQLite store of one batch (see module docstring)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def ids(self, status: str | None = None, exclude_status: str | None = None) -> set[str]:
+        sql, args = "SELECT id FROM scenarios", ()
+        if status is not None:
+            sql, args = sql + " WHERE status = ?", (status,)
+        elif exclude_status is not None:
+            sql, args = sql + " WHERE status != ?", (exclude_status,)
+        return {r[0] for r in self.db.execute(sql, args)}
+
+    def record(self, row: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
+        """Write one scenario's row and its solution tables in a single transaction."""
+        values = {"id": row["id"], "factors": json.dumps(row["factors"], sort_keys=True),
+                  "finished_at": time.time(), "error": row.get("error")}
+        values.update({k: row.get(k) for k in RESULT_COLUMNS})
+        values.update({f"cost_{t}": (row.get("cost_breakdown") or {}).get(t) for t in COST_TERMS})
+        values.update({m: (row.get("metrics") or {}).get(m) for m in METRICS})
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        with self.db:  # one transaction
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM solution_tables WHERE scenario_id = ?", (row["id"],))
+            self.db.execute(f"INSERT OR REPLACE INTO scenarios ({cols}) VALUES ({marks})", tuple(values.values()))
+            for name, frame in (tables or {}).items():
+                self.db.execute("INSERT INTO solution_tables VALUES (?, ?, ?)",
+                                (row["id"], name, frame.to_csv(index=False, lineterminator="\n")))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per scenario: factors as columns, then results, costs and measures."""
+        raw = pd.read_sql_query("SELECT * FROM scenarios ORDER BY id", self.db)
+        factors = pd.DataFrame([json.loads(f) for f in raw.pop("factors")], index=raw.index)
+        return pd.concat([raw[["id"]], factors, raw.drop(columns="id")], axis=1)
+
+    def table(self, scenario_id: str, name: str) -> pd.DataFrame:
+        """One stored solution table of one scenario."""
+        row = self.db.execute("SELECT csv FROM solution_tables WHERE scenario_id = ? AND name = ?",
+                              (scenario_id, name)).fetchone()
+        if row is None:
+            raise KeyError(f"no table {name!r} for scenario {scenario_id!r}")
+        return pd.read_csv(io.StringIO(row[0]))
+
+
+EXPORT_COLUMNS = FACTORS + ("status", "objective", "lower_bound", "gap", "certificate",
+                            "n_product_configurations", "weighted_distance", "platformability_index",
+                            "build_seconds", "solve_seconds") + tuple(f"cost_{t}" for t in COST_TERMS)
+
+
+def read_results(db: str | Path) -> pd.DataFrame:
+    """The scenario table of a batch: the export columns first, then everything else."""
+    if not Path(db).exists():
+        raise FileNotFoundError(f"results database {db} does not exist")
+    with ResultsStore(db) as store:
+        df = store.frame()
+    front = [c for c in EXPORT_COLUMNS if c in df.columns]
+    return df[front + [c for c in df.columns if c not in front]]

@@ -1,0 +1,73 @@
+"""``platform-sc batch`` and ``platform-sc results``: scenario grids into a results store."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..batch import read_results, run_batch
+from ..result import SolveOptions
+from ..scenarios import load_grid
+from .common import friendly_errors, parse_solver_options, solver_options
+
+EXIT_INTERRUPTED = 130
+
+
+@click.command()
+@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite results store.")
+@click.option("--scenario", "names", multiple=True, help="Scenario(s) of the file to run (default: its 'run').")
+@solver_options
+@click.option("--retry-failed", is_flag=True, help="Re-run scenarios recorded with an error.")
+@click.option("--dask-scheduler", metavar="tcp://HOST:PORT", help="Submit to a Dask cluster instead.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@friendly_errors
+def batch(scenario_file, db, names, method, solver, time_limit, gap, solver_option, tee, workers,
+          retry_failed, dask_scheduler, no_progress):
+    """Solve every grid point of SCENARIO_FILE; re-running resumes where it stopped."""
+    points = load_grid(scenario_file, list(names) or None)
+    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
+                        solver_options=parse_solver_options(solver_option))
+    summary = run_batch(points, db, opts, workers=workers, retry_failed=retry_failed,
+                        dask_scheduler=dask_scheduler, progress=not no_progress)
+    click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
+               f"{summary.failed} failed, in {summary.wall_seconds:.1f}s")
+    if summary.interrupted:
+        click.echo("interrupted: finished results are kept; run the same command again to resume", err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A plain Markdown table (no extra dependency)."""
+    def cell(v):
+        if isinstance(v, float):
+            return "" if pd.isna(v) else f"{v:.6g}"
+        return str(v)
+    head = "| " + " | ".join(df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+@click.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "markdown"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout; parquet needs it).")
+@friendly_errors
+def results(db, fmt, out):
+    """Export the scenario table of results store DB."""
+    df = read_results(db)
+    if fmt == "parquet":
+        if out is None:
+            raise click.UsageError("--format parquet needs --out FILE")
+        try:
+            df.to_parquet(out, index=False)
+        except ImportError:
+            raise click.ClickException("parquet export needs pyarrow: pip install pyarrow") from None
+        return
+    text = df.to_csv(index=False, lineterminator="\n") if fmt == "csv" else markdown_table(df) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text)

@@ -1,0 +1,113 @@
+"""Batch runner: resume after SIGKILL, failures recorded, Dask path = local path."""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from platform_sc.batch import ResultsStore, read_results, run_batch
+from platform_sc.result import SolveOptions
+from platform_sc.scenarios import load_grid
+
+GRID = Path(__file__).parent / "data" / "grid_small.yaml"
+NUMBERS = ["objective", "lower_bound", "n_product_configurations", "weighted_distance",
+           "cost_development", "cost_procurement"]
+
+
+def _cli(*args):
+    return [sys.executable, "-m", "platform_sc", *args]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ref") / "ref.sqlite"
+    summary = run_batch(load_grid(GRID), db, SolveOptions(), workers=1, progress=False)
+    assert summary.done == 8 and summary.failed == 0
+    return read_results(db).set_index("id").sort_index()
+
+
+def test_resume_after_sigkill(tmp_path, reference):
+    db = tmp_path / "killed.sqlite"
+    proc = subprocess.Popen(_cli("batch", str(GRID), "--db", str(db), "--no-progress"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:  # kill as soon as some (not all) scenarios are stored
+        if db.exists():
+            with sqlite3.connect(db) as con:
+                try:
+                    n = con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0]
+                except sqlite3.OperationalError:
+                    n = 0
+            if n >= 2:
+                break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with ResultsStore(db) as store:
+        partial = store.ids()
+    assert 2 <= len(partial) < 8, "kill should land mid-batch"
+    done = subprocess.run(_cli("batch", str(GRID), "--db", str(db), "--no-progress"),
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(partial)} already in" in done.stdout
+    table = read_results(db).set_index("id").sort_index()
+    assert list(table.index) == list(reference.index)  # exactly one row per scenario
+    assert (table["status"] == "optimal").all()
+    for col in NUMBERS:
+        assert table[col].tolist() == pytest.approx(reference[col].tolist(), rel=1e-4)
+    # every stored scenario has its solution tables
+    with ResultsStore(db) as store:
+        for sid in table.index:
+            assert len(store.table(sid, "offers")) == 12 * 4
+
+
+def test_failures_are_recorded_not_fatal(tmp_path):
+    points = load_grid(GRID)[:2]
+    broken = dict(points[0], id="broken", segments=4)  # not a multiple of 3: the generator raises
+    summary = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False)
+    assert (summary.done, summary.failed) == (2, 1)
+    table = read_results(tmp_path / "f.sqlite").set_index("id")
+    err = table.loc[table["status"] == "error"]
+    assert len(err) == 1 and "multiple of 3" in err["error"].iloc[0]
+    again = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False)
+    assert (again.skipped, again.done, again.failed) == (3, 0, 0)
+    retry = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False, retry_failed=True)
+    assert (retry.skipped, retry.failed) == (2, 1)
+
+
+def test_parallel_workers_match_serial(tmp_path, reference):
+    summary = run_batch(load_grid(GRID), tmp_path / "p.sqlite", workers=2, progress=False)
+    assert summary.done == 8
+    table = read_results(tmp_path / "p.sqlite").set_index("id").sort_index()
+    assert table["objective"].tolist() == pytest.approx(reference["objective"].tolist(), rel=1e-4)
+
+
+def test_dask_local_cluster_matches_local(tmp_path, reference):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        summary = run_batch(load_grid(GRID), tmp_path / "d.sqlite", dask_scheduler=cluster.scheduler_address,
+                            progress=False)
+    assert summary.done == 8
+    table = read_results(tmp_path / "d.sqlite").set_index("id").sort_index()
+    assert list(table.index) == list(reference.index)
+    for col in NUMBERS:
+        assert table[col].tolist() == pytest.approx(reference[col].tolist(), rel=1e-4)
+
+
+def test_results_cli_exports(tmp_path, reference):
+    db = tmp_path / "r.sqlite"
+    run_batch(load_grid(GRID)[:2], db, workers=1, progress=False)
+    out = subprocess.run(_cli("results", str(db), "--format", "csv"), capture_output=True, text=True)
+    header = out.stdout.splitlines()[0].split(",")
+    assert header[:17] == ["config", "capability", "volume", "segments", "dev_cost", "price_breaks", "seed",
+                           "status", "objective", "lower_bound", "gap", "certificate",
+                           "n_product_configurations", "weighted_distance", "platformability_index",
+                           "build_seconds", "solve_seconds"]
+    assert "cost_procurement" in header
+    md = subprocess.run(_cli("results", str(db), "--format", "markdown"), capture_output=True, text=True)
+    assert md.stdout.startswith("| config | capability |") and md.stdout.count("\n") == 4
