@@ -1,0 +1,105 @@
+"""Rules beyond the paper: local content, forced plants/suppliers, supplier counts, single
+sourcing. Optima worked by hand on variants of data/tiny (base optimum 765)."""
+import pandas as pd
+import pytest
+
+from platform_sc import InputError, SolveOptions, from_frames, run, validate
+
+MONO = SolveOptions(method="monolithic")
+
+
+def add(frames, table, rows):
+    frames[table] = pd.concat([frames[table], pd.DataFrame(rows)], ignore_index=True)
+
+
+def with_remote_supplier(tiny):
+    """SA (region R1, where the segments are) now has no fixed costs but A2 at 8 (+1 freight);
+    SAX in region R2 makes A2 at 6 (+1 freight) with selection 30 and tooling 10."""
+    tiny["suppliers"].loc[tiny["suppliers"].supplier == "SA", "selection_cost"] = 0
+    tiny["supplier_options"].loc[tiny["supplier_options"].supplier == "SA", "tooling_cost"] = 0
+    pb = tiny["price_breaks"]
+    pb.loc[(pb.supplier == "SA") & (pb.option == "A2"), "unit_price"] = 8
+    add(tiny, "suppliers", [{"supplier": "SAX", "module": "A", "region": "R2", "capacity": 100, "selection_cost": 30}])
+    add(tiny, "supplier_options", [{"supplier": "SAX", "option": "A2", "tooling_cost": 10}])
+    add(tiny, "price_breaks", [{"supplier": "SAX", "option": "A2", "min_quantity": 0, "unit_price": 6}])
+    add(tiny, "supplier_plant", [{"supplier": "SAX", "plant": "P1", "unit_shipping_cost": 1}])
+    return tiny
+
+
+def test_local_content_binds_and_changes_suppliers(tiny):
+    # Without the rule, module A: all 30 A2 from SAX = 150 + 10 + 30*7 + 30 = 400 (SA alone: 150 + 30*9 = 420).
+    # Total 400 + 205 + 20 + 110 = 735.
+    frames = with_remote_supplier(tiny)
+    free = run(from_frames(frames), MONO)
+    assert free.objective == pytest.approx(735.0)
+    assert set(free.solution.procurement.supplier) == {"SAX", "SB"}  # SA may be "selected" at no cost
+    # R1 requires 60% of the units of its products (30 A + 30 B) from R1 suppliers: B gives 30,
+    # so >= 6 A units from SA: 150 + 10 + 6*9 + 24*7 + 30 = 412 < 420 (all at SA). Total 747.
+    frames["local_content"] = pd.DataFrame([{"region": "R1", "min_share": 0.6, "basis": "units"}])
+    ruled = run(from_frames(frames), MONO)
+    assert ruled.objective == pytest.approx(747.0)
+    assert set(ruled.solution.procurement.supplier) == {"SA", "SAX", "SB"}
+    units = ruled.solution.procurement.groupby("supplier")["units"].sum()
+    assert units["SA"] == pytest.approx(6.0)
+    report = ruled.details["local_content"][0]
+    assert report["achieved_share"] == pytest.approx(0.6) and report["binding"]
+    # auto picks the full model (the rule couples modules); decomposition refuses it
+    assert run(from_frames(frames)).method == "monolithic"
+    with pytest.raises(ValueError, match="couple the modules"):
+        run(from_frames(frames), SolveOptions(method="decomposition"))
+
+
+def test_local_content_cost_basis(tiny):
+    # Cost basis at list price + freight: an A unit is worth 9 from SA (local), 7 from SAX; the
+    # 30 B units from SB (local) 4 each. With x A units from SA, share 0.55 needs
+    # 9x + 120 >= 0.55 (9x + 7 (30 - x) + 120) -> 7.9x >= 61.5 -> x >= 7.7848...
+    # Module A costs 150 + 10 + 9x + 7(30 - x) + 30 = 400 + 2x (< 420 for SA alone).
+    frames = with_remote_supplier(tiny)
+    frames["local_content"] = pd.DataFrame([{"region": "R1", "min_share": 0.55, "basis": "cost"}])
+    res = run(from_frames(frames), MONO)
+    x = 61.5 / 7.9
+    assert res.objective == pytest.approx(735.0 + 2 * x)
+    assert res.solution.procurement.groupby("supplier")["units"].sum()["SA"] == pytest.approx(x)
+    assert res.details["local_content"][0]["achieved_share"] == pytest.approx(0.55)
+
+
+def test_forced_supplier_and_plant_rules(tiny):
+    frames = with_remote_supplier(tiny)
+    frames["supplier_rules"] = pd.DataFrame([{"supplier": "SAX", "status": "excluded"}])
+    assert run(from_frames(frames), MONO).objective == pytest.approx(420 + 205 + 20 + 110)
+    frames["supplier_rules"] = pd.DataFrame([{"supplier": "SA", "status": "selected"}])
+    res = run(from_frames(frames), MONO)  # SA selected at no cost changes nothing: 735
+    assert res.objective == pytest.approx(735.0) and "SA" in set(res.solution.suppliers.supplier)
+
+
+def test_supplier_count_and_single_sourcing(tiny):
+    frames = with_remote_supplier(tiny)
+    # at least 2 A suppliers: SA joins at no fixed cost but buys nothing (735)
+    frames["module_rules"] = pd.DataFrame([{"module": "A", "min_suppliers": 2, "max_suppliers": 2,
+                                            "single_sourcing": "0"}])
+    res = run(from_frames(frames), MONO)
+    assert res.objective == pytest.approx(735.0) and res.metrics["n_suppliers_selected"] == 3
+    # local content (>= 6 units from SA) with single sourcing: A2 cannot be split, so all at SA: 755,
+    # unless A1 goes to s1 from SA: 250 + 10*6 + 20*7 + 10 + 30 = 490 > 420.
+    frames["module_rules"] = pd.DataFrame([{"module": "A", "min_suppliers": 0, "max_suppliers": 9,
+                                            "single_sourcing": "1"}])
+    frames["local_content"] = pd.DataFrame([{"region": "R1", "min_share": 0.6, "basis": "units"}])
+    assert run(from_frames(frames), MONO).objective == pytest.approx(755.0)
+
+
+def test_rules_tables_validate_with_clear_errors(tiny):
+    tiny["local_content"] = pd.DataFrame([{"region": "R9", "min_share": 1.5, "basis": "weight"}])
+    tiny["plant_rules"] = pd.DataFrame([{"plant": "P1", "status": "shut"}])
+    with pytest.raises(InputError) as err:
+        validate(from_frames(tiny))
+    found = [str(p) for p in err.value.problems]
+    assert "table local_content, row 1, column 'min_share': must be a share between 0 and 1 (got '1.5')" in found
+    assert "table local_content, row 1, column 'basis': must be one of units, cost (got 'weight')" in found
+    assert "table plant_rules, row 1, column 'status': must be one of open, closed (got 'shut')" in found
+    tiny["local_content"] = pd.DataFrame([{"region": "R9", "min_share": 0.5, "basis": "units"}])
+    tiny["plant_rules"] = pd.DataFrame([{"plant": "P1", "status": "closed"}])
+    with pytest.raises(InputError) as err:
+        validate(from_frames(tiny))
+    found = [str(p) for p in err.value.problems]
+    assert "table local_content, row 1, column 'region': no segment is in region 'R9'" in found
+    assert "table plant_rules, column 'status': segment 's1' can only be served by closed plants" in found
