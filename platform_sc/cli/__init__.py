@@ -9,6 +9,8 @@ from .batch import batch, results
 from .generate import generate
 from .solve import solve
 from .inventory import inventory
+from .plot import draw, plot
+from .report import report
 from .suppliers import suppliers
 
 
@@ -26,3 +28,6 @@ main.add_command(results)
 main.add_command(inventory)
 main.add_command(suppliers)
 main.add_command(generate)
+main.add_command(plot)
+main.add_command(draw)
+main.add_command(report)
