@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import SolveError
 from .decomposition import solve_decomposition
+from .exact import solve_exact
 from .extract import extract
 from .io import Instance, read
 from .manufacturing import forced_flows
@@ -40,13 +41,15 @@ def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
 
 
 def solve_auto(S: Sets, opts: SolveOptions) -> RunResult:
-    """Decomposition when it is exact (forced manufacturing, no rule coupling the modules),
-    else the full MILP."""
-    exact = forced_flows(S) is not None and not has_coupling_rules(S)
-    return (solve_decomposition if exact else solve_monolithic)(S, opts)
+    """The exact decomposition when manufacturing is forced; the bound-and-cutoff exact
+    method when plants may serve several regions; the full MILP when a rule couples modules."""
+    if has_coupling_rules(S):
+        return solve_monolithic(S, opts)
+    return (solve_decomposition if forced_flows(S) is not None else solve_exact)(S, opts)
 
 
-METHODS = {"monolithic": solve_monolithic, "decomposition": solve_decomposition, "auto": solve_auto}
+METHODS = {"monolithic": solve_monolithic, "decomposition": solve_decomposition, "exact": solve_exact,
+           "auto": solve_auto}
 
 
 def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResult:

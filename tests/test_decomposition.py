@@ -54,3 +54,13 @@ def test_corrupted_flows_are_caught(tiny):
     found = check_solution(S, sol)
     assert any(f.startswith("(8) plant P1, option B1: needs") for f in found)
     assert any(f.startswith("(4) segment s1: 9 units delivered") for f in found)
+
+
+def test_exact_method_proves_the_free_plant_optimum(tiny):
+    # The pre-processed configuration ties (zero manufacturing cost) and the Theorem 2.1
+    # bound is 345 < 435, so the exact method needs the cutoff MILP to prove 435.
+    inst = assembly_instance(tiny)
+    res = run(inst, SolveOptions(method="auto"))
+    assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
+    assert res.objective == pytest.approx(435.0)
+    assert res.lower_bound == pytest.approx(435.0, rel=1e-4)

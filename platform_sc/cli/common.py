@@ -31,8 +31,8 @@ def friendly_errors(func):
 def solver_options(func):
     """Options every solving command shares."""
     for option in reversed([
-        click.option("--method", type=click.Choice(["monolithic", "decomposition", "auto"]), default="auto",
-                     show_default=True, help="Full MILP, per-module decomposition, or pick by instance."),
+        click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact"]), default="auto",
+                     show_default=True, help="auto picks by instance; exact = decomposition bounds + cutoff MILP."),
         click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
         click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve."),
         click.option("--gap", type=float, default=DEFAULT_GAP, show_default=True, help="Relative MIP gap to prove."),
