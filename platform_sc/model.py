@@ -290,7 +290,9 @@ def total_cost(m, S, I, scale: float):
         "procurement": sum(price[i] * b.sqty[i] for i in I.SKQ)
         + sum(S.ship[s, p] * b.sts[s, p, seg, k] for s, p, seg, k in I.STS),
     }[t])
-    m.total_cost = pyo.Objective(expr=sum(m.cost[t] for t in COST_TERMS), sense=pyo.minimize)
+    # mutable multipliers for what-if analysis: change them and re-solve without rebuilding
+    m.cost_scale = pyo.Param(list(COST_TERMS), initialize=1.0, mutable=True, domain=pyo.NonNegativeReals)
+    m.total_cost = pyo.Objective(expr=sum(m.cost_scale[t] * m.cost[t] for t in COST_TERMS), sense=pyo.minimize)
 
 
 MANUFACTURING_FAMILIES = (demand_met, option_flow_needs_offer, plant_open_link, plant_capacity, assembly)

@@ -259,3 +259,24 @@ def save(fig: Figure, stem, formats=("png", "svg"), dpi: int = 150) -> list:
         fig.savefig(path, format=fmt, dpi=dpi)
         out.append(path)
     return out
+
+
+def sweep_plot(table: pd.DataFrame, param: str) -> Figure:
+    """What-if sweep: total cost and platform measures against the swept parameter."""
+    ok = table[table["objective"].notna()] if "objective" in table else table.iloc[0:0]
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    ax_cost, ax_index, ax_conf = fig.subplots(1, 3)
+    div, word = money_scale(ok["objective"]) if len(ok) else (1.0, "")
+    ax_cost.plot(ok[param], ok["objective"] / div, marker="o")
+    ax_cost.set_ylabel(measure_label("objective", word))
+    ax_index.plot(ok[param], ok["platformability_index"], marker="o", color="tab:green")
+    ax_index.set_ylabel(measure_label("platformability_index"))
+    ax_conf.plot(ok[param], ok["n_product_configurations"], marker="o", color="tab:red", label="configurations")
+    ax_conf.plot(ok[param], ok["n_options_developed"], marker="s", color="tab:purple", label="options developed")
+    ax_conf.set_ylabel("count")
+    ax_conf.legend()
+    for ax in (ax_cost, ax_index, ax_conf):
+        ax.set_xlabel(param.replace("_", " "))
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"What-if: {param.replace('_', ' ')}")
+    return fig

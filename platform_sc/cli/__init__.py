@@ -12,6 +12,7 @@ from .inventory import inventory
 from .plot import draw, plot
 from .report import report
 from .suppliers import suppliers
+from .sweep import sweep
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,3 +32,4 @@ main.add_command(generate)
 main.add_command(plot)
 main.add_command(draw)
 main.add_command(report)
+main.add_command(sweep)
