@@ -103,3 +103,16 @@ def test_rules_tables_validate_with_clear_errors(tiny):
     found = [str(p) for p in err.value.problems]
     assert "table local_content, row 1, column 'region': no segment is in region 'R9'" in found
     assert "table plant_rules, column 'status': segment 's1' can only be served by closed plants" in found
+
+
+def test_local_content_is_a_scenario_factor(tmp_path):
+    from platform_sc.scenarios import instance_for, load_grid
+    spec = tmp_path / "lc.yaml"
+    spec.write_text("base: {config: [LG], capability: [high], volume: [300000], segments: [6], dev_cost: [medium],"
+                    " price_breaks: [2], seed: [0], local_content: [0, 0.6]}\n")
+    points = load_grid(spec)
+    assert [p["id"].endswith("-lc0.6") for p in points] == [False, True]
+    assert "local_content" not in points[0]  # the paper's setting keeps its id
+    inst = instance_for(points[1])
+    assert set(inst["local_content"]["min_share"]) == {0.6}
+    assert "local_content" not in instance_for(points[0])

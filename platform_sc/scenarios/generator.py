@@ -90,7 +90,8 @@ def check_factors(config, segments, volume, capability, dev_cost, price_breaks, 
 def point_id(point: dict) -> str:
     """Stable id of a grid point, usable as a folder name and DB key."""
     return (f"{point['config']}-{point['capability']}-v{int(point['volume'])}-s{int(point['segments'])}"
-            f"-dev{point['dev_cost']}-pb{point['price_breaks']}-seed{int(point['seed'])}")
+            f"-dev{point['dev_cost']}-pb{point['price_breaks']}-seed{int(point['seed'])}"
+            + (f"-lc{point['local_content']:g}" if point.get("local_content") else ""))
 
 
 def _rng(seed: int, stream: str, segments: int) -> random.Random:

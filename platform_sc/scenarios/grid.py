@@ -28,6 +28,7 @@ import itertools
 import logging
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from ..errors import InputError, Problem
@@ -37,6 +38,9 @@ from .generator import check_factors, generate, point_id
 log = logging.getLogger(__name__)
 
 FACTORS = ("config", "capability", "volume", "segments", "dev_cost", "price_breaks", "seed")
+# Optional factors: absent means the paper's setting. local_content = least share of the units
+# of the products sold in each region that must come from that region's suppliers (0 = none).
+OPTIONAL_FACTORS = {"local_content": 0.0}
 
 
 def _fail(source: str, message: str, key: str | None = None):
@@ -74,30 +78,43 @@ def expand(spec: dict, scenario: str | list[str] | None = None, source: str = "s
             if over not in overrides or not isinstance(overrides[over], dict):
                 _fail(source, f"scenario {name!r} names unknown override {over!r}", "overrides")
             factors.update({k: _as_list(v) for k, v in overrides[over].items()})
-        bad = set(factors) - set(FACTORS)
+        for k, default in OPTIONAL_FACTORS.items():
+            factors.setdefault(k, [default])
+        bad = set(factors) - set(FACTORS) - set(OPTIONAL_FACTORS)
         missing = set(FACTORS) - set(factors)
         if bad or missing:
             _fail(source, f"scenario {name!r}: "
                   + "; ".join(filter(None, [bad and f"unknown factor(s) {', '.join(sorted(bad))}",
                                             missing and f"missing factor(s) {', '.join(sorted(missing))}"])))
-        for values in itertools.product(*(factors[k] for k in FACTORS)):
+        names = FACTORS + tuple(OPTIONAL_FACTORS)
+        for values in itertools.product(*(factors[k] for k in names)):
             try:
-                point = check_factors(*(dict(zip(FACTORS, values))[k] for k in
+                extra = _check_optional(dict(zip(names, values)))
+                point = check_factors(*(dict(zip(names, values))[k] for k in
                                         ("config", "segments", "volume", "capability", "dev_cost",
                                          "price_breaks", "seed")))
             except ValueError as exc:
                 _fail(source, f"scenario {name!r}: {exc}")
+            point.update(extra)
             pid = point_id(point)
             if pid in seen:
                 continue
             seen.add(pid)
-            point = {k: point[k] for k in FACTORS}
+            point = {k: point[k] for k in FACTORS + tuple(k for k in OPTIONAL_FACTORS if k in point)}
             if params:
                 point["params"] = params
             point["id"] = pid
             points.append(point)
     log.info("%s: %d grid points", source, len(points))
     return points
+
+
+def _check_optional(values: dict) -> dict:
+    """Validated optional factors that differ from their default (so ids stay unchanged)."""
+    share = values["local_content"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ValueError(f"local_content must be a share between 0 and 1 (got {share!r})")
+    return {"local_content": float(share)} if share else {}
 
 
 def load_grid(path: str | Path, scenario: str | list[str] | None = None) -> list[dict]:
@@ -114,5 +131,11 @@ def load_grid(path: str | Path, scenario: str | list[str] | None = None) -> list
 
 def instance_for(point: dict) -> Instance:
     """Build the instance a grid point describes (what a batch worker calls)."""
-    return generate(point["config"], point["segments"], point["volume"], point["capability"],
+    inst = generate(point["config"], point["segments"], point["volume"], point["capability"],
                     point["dev_cost"], point["price_breaks"], point["seed"], params=point.get("params"))
+    share = point.get("local_content", 0.0)
+    if share:
+        regions = sorted(set(inst["segments"]["region"]))
+        inst = inst.replace(local_content=pd.DataFrame(
+            {"region": regions, "min_share": share, "basis": "units"}))
+    return inst
