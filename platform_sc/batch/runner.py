@@ -56,6 +56,12 @@ class BatchSummary:
     failed: int
     interrupted: bool
     wall_seconds: float
+    busy_seconds: float = 0.0  # summed wall time of the scenarios inside their workers
+
+    def overhead(self, workers: int) -> float | None:
+        """Share of the worker capacity not spent inside scenarios (scheduling, start-up, idle tail)."""
+        capacity = workers * self.wall_seconds
+        return None if capacity <= 0 or not self.done + self.failed else max(0.0, 1 - self.busy_seconds / capacity)
 
 
 def _ignore_sigint() -> None:
@@ -77,11 +83,12 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
     with ResultsStore(db) as store:
         todo = _pending(points, store, retry_failed)
         bar = tqdm(total=len(todo), disable=not progress, unit="scenario", dynamic_ncols=True)
-        counts = {"done": 0, "failed": 0}
+        counts = {"done": 0, "failed": 0, "busy": 0.0}
 
         def finish(row, tables):
             store.record(row, tables)
             counts["done" if row["status"] != "error" else "failed"] += 1
+            counts["busy"] += row.get("wall_seconds") or 0.0
             bar.set_postfix(failed=counts["failed"], refresh=False)
             bar.update()
 
@@ -100,7 +107,7 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
         finally:
             bar.close()
     return BatchSummary(len(points), len(points) - len(todo), counts["done"], counts["failed"], interrupted,
-                        time.perf_counter() - t0)
+                        time.perf_counter() - t0, counts["busy"])
 
 
 def _run_local(todo, opts, workers, finish) -> None:

@@ -33,6 +33,9 @@ def batch(scenario_file, db, names, method, solver, time_limit, gap, solver_opti
                         dask_scheduler=dask_scheduler, progress=not no_progress)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
                f"{summary.failed} failed, in {summary.wall_seconds:.1f}s")
+    overhead = summary.overhead(workers) if not dask_scheduler else None
+    if overhead is not None:
+        click.echo(f"worker time outside scenarios (scheduling, start-up, idle tail): {overhead:.1%}")
     if summary.interrupted:
         click.echo("interrupted: finished results are kept; run the same command again to resume", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
