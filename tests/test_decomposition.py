@@ -64,3 +64,28 @@ def test_exact_method_proves_the_free_plant_optimum(tiny):
     assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
+
+
+@pytest.mark.parametrize("config", ["LL", "LG", "CC", "CG"])
+def test_decomposition_equals_monolithic_on_generated(config):
+    # Both solved to a 1e-9 relative gap: the forced-manufacturing decomposition is exact.
+    from platform_sc.scenarios import generate
+    inst = generate(config, 6, 150000, "low", "medium", 2, 1)
+    opts = dict(gap=1e-9)
+    mono = run(inst, SolveOptions(method="monolithic", **opts))
+    deco = run(inst, SolveOptions(method="decomposition", **opts))
+    assert mono.status == deco.status == "optimal" and deco.certificate == "exact"
+    assert deco.objective == pytest.approx(mono.objective, rel=1e-6)
+
+
+def test_gg_bounds_sandwich_the_monolithic_optimum():
+    from platform_sc.scenarios import generate
+    inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
+    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    deco = run(inst, SolveOptions(method="decomposition", gap=1e-9))
+    assert deco.certificate == "bounded"
+    assert deco.lower_bound <= mono.objective * (1 + 1e-9) <= deco.objective * (1 + 1e-9)
+    exact = run(inst, SolveOptions(method="exact", gap=1e-6))
+    assert exact.status == "optimal"
+    assert exact.objective == pytest.approx(mono.objective, rel=1e-6)
+    assert exact.objective <= deco.objective * (1 + 1e-9)
