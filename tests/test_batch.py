@@ -109,5 +109,8 @@ def test_results_cli_exports(tmp_path, reference):
                            "n_product_configurations", "weighted_distance", "platformability_index",
                            "build_seconds", "solve_seconds"]
     assert "cost_procurement" in header
+    with ResultsStore(db) as store:  # method details are kept: per-module problems of the decomposition
+        details = store.details(read_results(db)["id"].iloc[0])
+    assert {m["module"] for m in details["modules"]} == {"engine", "chassis", "body", "interior"}
     md = subprocess.run(_cli("results", str(db), "--format", "markdown"), capture_output=True, text=True)
     assert md.stdout.startswith("| config | capability |") and md.stdout.count("\n") == 4

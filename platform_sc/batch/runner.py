@@ -37,7 +37,7 @@ def run_point(point: dict, opts: SolveOptions) -> tuple[dict, dict]:
         return row, {}
     row.update({k: getattr(res, k) for k in ("status", "objective", "lower_bound", "gap", "certificate",
                                              "method", "build_seconds", "solve_seconds",
-                                             "cost_breakdown", "metrics")})
+                                             "cost_breakdown", "metrics", "details")})
     row["wall_seconds"] = time.perf_counter() - t0
     return row, (res.solution.tables() if res.solution is not None else {})
 

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS scenarios (
     build_seconds REAL, solve_seconds REAL, wall_seconds REAL,
     {", ".join(f"cost_{t} REAL" for t in COST_TERMS)},
     {", ".join(f"{m} REAL" for m in METRICS)},
-    error TEXT, finished_at REAL NOT NULL
+    error TEXT, details TEXT, finished_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS solution_tables (
     scenario_id TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
@@ -51,6 +51,9 @@ class ResultsStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(scenarios)")}
+        if "details" not in columns:  # stores written before per-scenario details were kept
+            self.db.execute("ALTER TABLE scenarios ADD COLUMN details TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -72,7 +75,8 @@ class ResultsStore:
     def record(self, row: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
         """Write one scenario's row and its solution tables in a single transaction."""
         values = {"id": row["id"], "factors": json.dumps(row["factors"], sort_keys=True),
-                  "finished_at": time.time(), "error": row.get("error")}
+                  "finished_at": time.time(), "error": row.get("error"),
+                  "details": json.dumps(row.get("details") or {}, default=str)}
         values.update({k: row.get(k) for k in RESULT_COLUMNS})
         values.update({f"cost_{t}": (row.get("cost_breakdown") or {}).get(t) for t in COST_TERMS})
         values.update({m: (row.get("metrics") or {}).get(m) for m in METRICS})
@@ -88,9 +92,14 @@ class ResultsStore:
 
     def frame(self) -> pd.DataFrame:
         """One row per scenario: factors as columns, then results, costs and measures."""
-        raw = pd.read_sql_query("SELECT * FROM scenarios ORDER BY id", self.db)
+        raw = pd.read_sql_query("SELECT * FROM scenarios ORDER BY id", self.db).drop(columns="details")
         factors = pd.DataFrame([json.loads(f) for f in raw.pop("factors")], index=raw.index)
         return pd.concat([raw[["id"]], factors, raw.drop(columns="id")], axis=1)
+
+    def details(self, scenario_id: str) -> dict:
+        """Method details of one scenario (per-module times, bounds, rule reports)."""
+        row = self.db.execute("SELECT details FROM scenarios WHERE id = ?", (scenario_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else {}
 
     def table(self, scenario_id: str, name: str) -> pd.DataFrame:
         """One stored solution table of one scenario."""
