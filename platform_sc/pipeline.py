@@ -17,6 +17,8 @@ from .io import Instance, read
 from .manufacturing import forced_flows
 from .measures import configurations, cost_breakdown, local_content_report, platform_measures
 from .model import build_model
+from .network import draw_network
+from .plots import save
 from .rules import has_coupling_rules
 from .sets import Sets
 from .result import RunResult, SolveOptions
@@ -86,13 +88,16 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
 
 
 def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: str | Path | None = None) -> RunResult:
-    """load → validate → build → solve → extract → measure (→ write tables to ``out``)."""
+    """load → validate → build → solve → extract → measure (→ write tables and plot to ``out``)."""
     t = time.perf_counter()
     inst = source if isinstance(source, Instance) else read(source)
     load = time.perf_counter() - t
     result = solve_instance(inst, opts)
     result.timings = {"load": load, **result.timings}
     if out is not None and result.solution is not None:
+        t = time.perf_counter()
         result.solution.write(out)
         configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
+        save(draw_network(inst, result.solution), Path(out) / "network", formats=("png",))
+        result.timings["write_plot"] = time.perf_counter() - t
     return result
