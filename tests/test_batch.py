@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from platform_sc.batch import ResultsStore, read_results, run_batch
@@ -114,3 +115,14 @@ def test_results_cli_exports(tmp_path, reference):
     assert {m["module"] for m in details["modules"]} == {"engine", "chassis", "body", "interior"}
     md = subprocess.run(_cli("results", str(db), "--format", "markdown"), capture_output=True, text=True)
     assert md.stdout.startswith("| config | capability |") and md.stdout.count("\n") == 4
+
+
+def test_time_limited_scenarios_are_stored_as_such(tmp_path):
+    from platform_sc.scenarios import point_id
+    point = dict(load_grid(GRID)[0], config="CG", capability="high", segments=24, volume=1000000)
+    point["id"] = point_id(point)
+    run_batch([point], tmp_path / "t.sqlite", SolveOptions(method="monolithic", time_limit=0.5), progress=False)
+    row = read_results(tmp_path / "t.sqlite").iloc[0]
+    assert row["status"] == "time_limit"
+    if pd.notna(row["objective"]):  # an incumbent was found: its bound and gap are kept
+        assert row["lower_bound"] < row["objective"] and row["gap"] > 0
