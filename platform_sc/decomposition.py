@@ -18,7 +18,7 @@ import logging
 import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .extract import combine, manufacturing_tables, sourcing_tables
 from .manufacturing import forced_flows, preprocessed_flows
@@ -58,14 +58,18 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts) -> ModuleResult
                         res.lower_bound, build, res.solve_seconds, tables)
 
 
-def _map(S: Sets, flows: dict | None, opts) -> list[ModuleResult]:
-    """Solve one problem per module, in worker processes when ``opts.workers > 1``."""
+def _map(S: Sets, flows: dict | None, opts, deadline: float | None) -> list[ModuleResult]:
+    """Solve one problem per module, in worker processes when ``opts.workers > 1``; every
+    problem gets the time left until ``deadline`` (the whole solve's limit)."""
+    def left():
+        return None if deadline is None else max(1.0, deadline - time.perf_counter())
+
     if opts.workers <= 1:
-        return [solve_module(S, j, flows, opts) for j in S.modules]
+        return [solve_module(S, j, flows, replace(opts, time_limit=left())) for j in S.modules]
     ctx = mp.get_context("spawn")  # never fork after HiGHS has started threads
-    with ProcessPoolExecutor(max_workers=min(opts.workers, len(S.modules)), mp_context=ctx) as pool:
-        return list(pool.map(solve_module, [S] * len(S.modules), S.modules, [flows] * len(S.modules),
-                             [opts] * len(S.modules)))
+    n = len(S.modules)
+    with ProcessPoolExecutor(max_workers=min(opts.workers, n), mp_context=ctx) as pool:
+        return list(pool.map(solve_module, [S] * n, S.modules, [flows] * n, [replace(opts, time_limit=left())] * n))
 
 
 def _sum(values) -> float | None:
@@ -79,13 +83,14 @@ def solve_decomposition(S: Sets, opts):
         raise ValueError("local-content rules couple the modules; the decomposition cannot honour them "
                          "(use --method monolithic, or auto)")
     t0 = time.perf_counter()
+    deadline = None if opts.time_limit is None else t0 + opts.time_limit
     flows = forced_flows(S)
     forced = flows is not None
     if not forced:
         flows = preprocessed_flows(S, opts.solver, opts.time_limit)
     manufacturing_seconds = time.perf_counter() - t0
-    parts = _map(S, flows, opts)
-    bounds = _map(S, None, opts) if not forced else []
+    parts = _map(S, flows, opts, deadline)
+    bounds = _map(S, None, opts, deadline) if not forced else []
     details = {"manufacturing": {"forced": forced, "seconds": manufacturing_seconds},
                "modules": [r.row() for r in parts + bounds]}
     build = sum(r.build_seconds for r in parts + bounds)
