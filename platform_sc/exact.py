@@ -35,8 +35,12 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     t0 = time.perf_counter()
     deco = solve_decomposition(S, replace(opts, gap=opts.gap / 4))
     deco.details["decomposition"] = {"objective": deco.objective, "lower_bound": deco.lower_bound}
-    if deco.solution is None or (deco.gap is not None and deco.gap <= opts.gap):
-        deco.method = "exact"
+    deco.method = "exact"
+    if deco.solution is None:
+        return deco
+    proven = all(m["status"] == "optimal" for m in deco.details["modules"])
+    if proven and deco.gap is not None and deco.gap <= opts.gap:  # the Theorem 2.1 bound proves it
+        deco.status = "optimal"
         return deco
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
     t1 = time.perf_counter()
