@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -29,7 +30,6 @@ class Solution:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def write(self, folder) -> None:
-        from pathlib import Path
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in self.tables().items():

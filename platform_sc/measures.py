@@ -17,6 +17,7 @@ import pandas as pd
 
 from .extract import Solution
 from .model import COST_TERMS
+from .rules import rule_table
 from .sets import Sets
 
 
@@ -82,7 +83,6 @@ def cost_breakdown(solution: Solution) -> dict[str, float]:
 def local_content_report(S: Sets, solution: Solution) -> pd.DataFrame:
     """Per region with a local-content rule: required and achieved share, and whether the
     rule binds (achieved share at its minimum)."""
-    from .rules import rule_table
     rows = []
     proc = solution.procurement.assign(
         market=lambda d: d["segment"].map(S.segment_region),

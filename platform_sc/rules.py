@@ -66,14 +66,12 @@ def forced_suppliers(m, S, I):
 def supplier_count(m, S, I):
     """module_rules: min_suppliers ≤ Σ_{s∈S(j)} sfc[s] ≤ max_suppliers; with single_sourcing,
     Σ_s sft[s,k] ≤ 1 for every option k of the module."""
-    rows = [r for r in rule_table(S, "module_rules") if r["module"] in I.J]
-    mine = {r["module"]: [s for s in S.suppliers_of[r["module"]] if s in I.SUPPLIERS_SET] for r in rows}
+    rows = {r["module"]: r for r in rule_table(S, "module_rules") if r["module"] in I.J}
+    mine = {j: [s for s in S.suppliers_of[j] if s in I.SUPPLIERS_SET] for j in rows}
     m.supplier_count = pyo.Constraint(
-        [r["module"] for r in rows],
-        rule=lambda b, j: pyo.inequality(next(r["min_suppliers"] for r in rows if r["module"] == j),
-                                         sum(b.sfc[s] for s in mine[j]),
-                                         next(r["max_suppliers"] for r in rows if r["module"] == j)))
-    single = {r["module"] for r in rows if str(r["single_sourcing"]) == "1"}
+        list(rows), rule=lambda b, j: pyo.inequality(rows[j]["min_suppliers"], sum(b.sfc[s] for s in mine[j]),
+                                                      rows[j]["max_suppliers"]))
+    single = {j for j, r in rows.items() if str(r["single_sourcing"]) == "1"}
     tooled: dict = {}
     for s, k in I.SK:
         if S.option_module[k] in single:
