@@ -17,8 +17,6 @@ from .io import Instance, read
 from .manufacturing import forced_flows
 from .measures import configurations, cost_breakdown, local_content_report, platform_measures
 from .model import build_model
-from .network import draw_network
-from .plots import save
 from .rules import has_coupling_rules
 from .sets import Sets
 from .result import RunResult, SolveOptions
@@ -95,6 +93,8 @@ def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: st
     result = solve_instance(inst, opts)
     result.timings = {"load": load, **result.timings}
     if out is not None and result.solution is not None:
+        from .network import draw_network  # matplotlib only when a plot is asked for (worker start-up)
+        from .plots import save
         t = time.perf_counter()
         result.solution.write(out)
         configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
