@@ -36,7 +36,7 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from .io import Instance
-from .rules import RULE_FAMILIES, rule_table
+from .rules import RULE_FAMILIES
 from .sets import Sets
 
 log = logging.getLogger(__name__)
@@ -71,26 +71,7 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> Simple
         J=J, K=sorted({k for _, k in cpo}, key=lambda k: (S.option_module[k], S.level[k], k)),
         CPO=cpo, ARCS=arcs, FLOW=flow, MSS=mss, STS=sts, SK=sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
         SUPPLIERS=sorted({s for s, _ in sk}), SUPPLIERS_SET={s for s, _ in sk}, PLANTS=sorted({p for p, _ in arcs}),
-        TWINS=identical_suppliers(S, J),
     )
-
-
-def identical_suppliers(S: Sets, modules) -> list[tuple[str, str]]:
-    """Consecutive pairs of suppliers whose data (and rules) are identical: interchangeable."""
-    forced = {r["supplier"]: r["status"] for r in rule_table(S, "supplier_rules")}
-
-    def signature(s):
-        opts = tuple(sorted((k, S.stc[s, k], tuple((b.lo, b.price) for b in S.breaks[s, k]))
-                            for (t, k) in S.stc if t == s))
-        arcs = tuple(sorted((p, c) for (t, p), c in S.ship.items() if t == s))
-        return (S.supplier_module[s], S.supplier_cap[s], S.ssc[s], opts, arcs, S.supplier_region[s],
-                forced.get(s))
-
-    groups: dict = {}
-    for s in S.suppliers:
-        if S.supplier_module[s] in modules:
-            groups.setdefault(signature(s), []).append(s)
-    return [(a, b) for g in groups.values() for a, b in zip(g, g[1:])]
 
 
 # ----- constraint families ---------------------------------------------------------------
@@ -230,17 +211,6 @@ def supplier_capacity_cover(m, S, I):
         >= total)
 
 
-def identical_supplier_order(m, S, I):
-    """Symmetry breaking: of two interchangeable suppliers s1 before s2, s1 sells at least as
-    many units (valid: swapping them maps any solution to one of equal cost)."""
-    by_s: dict = {}
-    for idx in I.STS:
-        by_s.setdefault(idx[0], []).append(idx)
-    pairs = [(a, b) for a, b in I.TWINS if a in by_s and b in by_s]
-    m.identical_supplier_order = pyo.Constraint(
-        pairs, rule=lambda blk, a, b: sum(blk.sts[i] for i in by_s[a]) >= sum(blk.sts[i] for i in by_s[b]))
-
-
 def one_price_break(m, S, I):
     """(12) Σ_q sqc[s,k,q] ≤ sft[s,k]: at most one break applies, only if tooled.
 
@@ -298,7 +268,7 @@ def total_cost(m, S, I, scale: float):
 MANUFACTURING_FAMILIES = (demand_met, option_flow_needs_offer, plant_open_link, plant_capacity, assembly)
 COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_balance,
                    tooling_only_developed, tooling_needs_selection, shipping_needs_tooling,
-                   supplier_capacity, supplier_capacity_cover, identical_supplier_order, one_price_break, price_break_range)
+                   supplier_capacity, supplier_capacity_cover, one_price_break, price_break_range)
 
 
 def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
