@@ -126,3 +126,26 @@ def test_time_limited_scenarios_are_stored_as_such(tmp_path):
     assert row["status"] == "time_limit"
     if pd.notna(row["objective"]):  # an incumbent was found: its bound and gap are kept
         assert row["lower_bound"] < row["objective"] and row["gap"] > 0
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_finished_rows(tmp_path):
+    db = tmp_path / "int.sqlite"
+    proc = subprocess.Popen(_cli("batch", str(GRID), "--db", str(db), "--workers", "2", "--no-progress"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    n = 0
+    while time.time() < deadline and n < 1:
+        if db.exists():
+            with sqlite3.connect(db) as con:
+                try:
+                    n = con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0]
+                except sqlite3.OperationalError:
+                    n = 0
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "run the same command again to resume" in err
+    with ResultsStore(db) as store:
+        kept = store.ids()
+    assert 1 <= len(kept) < 8
