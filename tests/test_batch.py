@@ -31,21 +31,25 @@ def reference(tmp_path_factory):
     return read_results(db).set_index("id").sort_index()
 
 
+def wait_for_rows(db: Path, n: int, timeout: float = 120) -> None:
+    """Poll the store until it holds at least ``n`` scenario rows (or time runs out)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if db.exists():
+            with sqlite3.connect(db) as con:
+                try:
+                    if con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0] >= n:
+                        return
+                except sqlite3.OperationalError:
+                    pass
+        time.sleep(0.05)
+
+
 def test_resume_after_sigkill(tmp_path, reference):
     db = tmp_path / "killed.sqlite"
     proc = subprocess.Popen(_cli("batch", str(GRID), "--db", str(db), "--no-progress"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:  # kill as soon as some (not all) scenarios are stored
-        if db.exists():
-            with sqlite3.connect(db) as con:
-                try:
-                    n = con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0]
-                except sqlite3.OperationalError:
-                    n = 0
-            if n >= 2:
-                break
-        time.sleep(0.05)
+    wait_for_rows(db, 2)  # kill as soon as some (not all) scenarios are stored
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with ResultsStore(db) as store:
@@ -132,16 +136,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_rows(tmp_path):
     db = tmp_path / "int.sqlite"
     proc = subprocess.Popen(_cli("batch", str(GRID), "--db", str(db), "--workers", "2", "--no-progress"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    n = 0
-    while time.time() < deadline and n < 1:
-        if db.exists():
-            with sqlite3.connect(db) as con:
-                try:
-                    n = con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0]
-                except sqlite3.OperationalError:
-                    n = 0
-        time.sleep(0.05)
+    wait_for_rows(db, 1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
