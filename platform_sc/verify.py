@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .errors import SolveError
 from .extract import Solution
 from .sets import Sets
 
@@ -99,3 +100,10 @@ def check_solution(S: Sets, sol: Solution, rel_tol: float = 1e-6) -> list[str]:
             bad.append(f"(13) supplier {s}, option {k}: {bought[s, k]:g} units outside break "
                        f"{q} range [{b.lo:g}, {b.hi:g}]")
     return bad
+
+
+def require_feasible(S: Sets, sol: Solution) -> None:
+    """Raise :class:`SolveError` listing (up to 20) violated constraints, if any."""
+    violations = check_solution(S, sol)
+    if violations:
+        raise SolveError("solution violates the model's constraints:\n  " + "\n  ".join(violations[:20]))
