@@ -224,16 +224,17 @@ def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     cap = (routes.drop_duplicates(["segment", "option", "supplier"])
            .groupby(["segment", "module", "option", "level"], as_index=False)["capacity"].sum())
     demand = dict(zip(t["segments"]["segment"], t["segments"]["demand"]))
-    for i, row in t["thresholds"].iterrows():
-        ok = cap[(cap["segment"] == row["segment"]) & (cap["module"] == row["module"])
-                 & (cap["level"] >= row["min_level"])]
+    th = t["thresholds"].reset_index().rename(columns={"index": "row"})
+    acceptable = th.merge(cap, on=["segment", "module"])
+    best = acceptable[acceptable["level"] >= acceptable["min_level"]].groupby("row")["capacity"].max()
+    for i, row in th.iterrows():
         where = f"segment {row['segment']!r}, module {row['module']!r}"
-        if ok.empty:
-            rep.add("thresholds", i, "min_level", f"{where}: no supplier that can reach this segment's "
+        if row["row"] not in best.index:
+            rep.add("thresholds", row["row"], "min_level", f"{where}: no supplier that can reach this segment's "
                     f"plants makes an option of level >= {row['min_level']}")
-        elif ok["capacity"].max() < demand[row["segment"]] - 1e-9:
-            rep.add("thresholds", i, "min_level", f"{where}: the suppliers of any acceptable option can make "
-                    f"at most {ok['capacity'].max():,.0f} units of it, but the segment needs "
+        elif best[row["row"]] < demand[row["segment"]] - 1e-9:
+            rep.add("thresholds", row["row"], "min_level", f"{where}: the suppliers of any acceptable option can "
+                    f"make at most {best[row['row']]:,.0f} units of it, but the segment needs "
                     f"{demand[row['segment']]:,.0f} of one option")
 
 
