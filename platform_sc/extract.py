@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pyomo.environ as pyo
 
+from .model import option_shipped
 from .sets import Sets
 
 ON = 0.5        # a binary above this is 1
@@ -55,6 +56,24 @@ def manufacturing_tables(S: Sets, flows: dict) -> tuple[pd.DataFrame, pd.DataFra
     return plants, assembly
 
 
+def segment_flows(model) -> dict[tuple, float]:
+    """Supplier flows by segment, {(s, p, m, k): units}. A model with flows per plant has
+    its flow of k from s to p split over the segments p gives k in proportion to their
+    units: every share then satisfies the per-segment form of (8) and (10) too."""
+    I = model.index
+    flows = {i: v.value for i, v in model.sts.items() if v.value is not None and v.value > FLOW_TOL}
+    if I.FLOWS_BY == "segment":
+        return flows
+    out = {}
+    for (s, *key), units in flows.items():
+        ships = {r: pyo.value(option_shipped(model, I, *r)) for r in I.ROWS[tuple(key)]}
+        total = sum(ships.values())
+        for (seg, p, k), u in ships.items():
+            if u > FLOW_TOL:
+                out[s, p, seg, k] = units * u / total
+    return out
+
+
 def sourcing_tables(model) -> dict[str, pd.DataFrame]:
     """Platform and supplier decisions of a solved (full or per-module) model."""
     S: Sets = model.sets
@@ -68,9 +87,8 @@ def sourcing_tables(model) -> dict[str, pd.DataFrame]:
     brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
     applied = {(s, k): q for s, k, q in _on(model.sqc)}
     # a flow without an applied break can only be a zero-quantity rounding remnant
-    procurement = _frame([(s, p, seg, k, applied.get((s, k), 0), v.value, brk[s, k, applied.get((s, k), 0)].price,
-                           S.ship[s, p]) for (s, p, seg, k), v in model.sts.items()
-                          if v.value is not None and v.value > FLOW_TOL],
+    procurement = _frame([(s, p, seg, k, applied.get((s, k), 0), v, brk[s, k, applied.get((s, k), 0)].price,
+                           S.ship[s, p]) for (s, p, seg, k), v in segment_flows(model).items()],
                          ["supplier", "plant", "segment", "option", "price_break", "units", "unit_price",
                           "unit_shipping_cost"])
     qty = procurement.groupby(["supplier", "option"])["units"].sum()

@@ -14,13 +14,19 @@ Variables (paper names)::
     sfc[s]          supplier s selected                     binary
     sft[s,k]        s tooled for option k (capable pairs)   binary
     sqc[s,k,q]      price break q applies at (s,k)          binary
-    sts[s,p,m,k]    units of k from s to p for segment m    >= 0
+    sts[s,p,m,k]    units of k from s to p for segment m    >= 0   (flows_by="segment")
+    sts[s,p,k]      units of k from s to p                  >= 0   (flows_by="plant")
     sqty[s,k,q]     units of k bought from s at break q     >= 0
 
-The paper's sts_kpsq is disaggregated here: by segment (sts[s,p,m,k], so that the
-tooling link (10) is per segment, the classic strong form of fixed-charge network design)
-and with the price break moved to a quantity layer sqty[s,k,q] (price does not depend on
-the plant). The paper's quantity is sts_kpsq = Σ_m sts[s,p,m,k] for the applied break q.
+The paper's sts_kpsq moves the price break to a quantity layer sqty[s,k,q] (price does not
+depend on the plant); the paper's quantity is sts_kpsq = Σ_m sts[s,p,m,k] for the applied
+break q. Supplier flows come in two measured-equivalent forms (``flows_by``): per plant, as
+printed (a small LP per node), or disaggregated by segment (the tooling link (10) per
+segment, the classic strong form of fixed-charge network design). The segment form pays
+off only when suppliers serve several plants; ``flows_by=None`` picks it then (and when a
+local-content rule needs to know where units are sold), the plant form otherwise. Measured
+on the 96-problem block (benchmarks/README.md): CG decomposition 2–7× faster per plant, LG
+no better.
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
@@ -36,7 +42,7 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from .io import Instance
-from .rules import RULE_FAMILIES
+from .rules import RULE_FAMILIES, has_coupling_rules
 from .sets import Sets
 
 log = logging.getLogger(__name__)
@@ -45,8 +51,26 @@ COST_TERMS = ("development", "plant_setup", "assembly_distribution", "supplier_s
               "supplier_tooling", "procurement")
 
 
-def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> SimpleNamespace:
-    """Sparse index sets of the model restricted to ``modules`` (default: all)."""
+FLOWS_BY = ("segment", "plant")
+
+
+def choose_flows_by(S: Sets, plants, suppliers) -> str:
+    """"segment" when a supplier can ship to several of ``plants`` or a local-content rule
+    is present, else "plant" (see module docstring)."""
+    plants = set(plants)
+    reach: dict = {}
+    for s, p in S.ship:
+        if p in plants and s in suppliers:
+            reach[s] = reach.get(s, 0) + 1
+    return "segment" if has_coupling_rules(S) or any(n > 1 for n in reach.values()) else "plant"
+
+
+def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None,
+               flows_by: str | None = None) -> SimpleNamespace:
+    """Sparse index sets of the model restricted to ``modules`` (default: all).
+
+    Supplier flows are indexed (s, *key) with key = (p, m, k) per segment or (p, k) per plant.
+    """
     J = list(modules) if modules is not None else list(S.modules)
     arcs = [a for a in S.muc if fixed_flows is None or fixed_flows.get(a, 0) > 0]
     flow = ({a: fixed_flows[a] for a in arcs} if fixed_flows is not None
@@ -56,10 +80,20 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> Simple
     capable: dict[str, list[str]] = {}
     for s, k in S.stc:
         capable.setdefault(k, []).append(s)
-    sts = [(s, p, m, k) for m, p, k in mss for s in capable.get(k, []) if (s, p) in S.ship]
     reach: dict[tuple[str, str], set] = {}
-    for s, p, m, k in sts:
-        reach.setdefault((s, k), set()).add(m)
+    for m, p, k in mss:
+        for s in capable.get(k, []):
+            if (s, p) in S.ship:
+                reach.setdefault((s, k), set()).add(m)
+    if flows_by is None:
+        flows_by = choose_flows_by(S, {p for p, _ in arcs}, {s for s, _ in reach})
+    # balance rows (8): key -> the option flows mss[m,p,k] it sums, and the flow bound of key
+    key_of = (lambda m, p, k: (p, m, k)) if flows_by == "segment" else (lambda m, p, k: (p, k))
+    rows: dict[tuple, list] = {}
+    for m, p, k in mss:
+        rows.setdefault(key_of(m, p, k), []).append((m, p, k))
+    key_bound = {key: sum(flow[p, m] for m, p, _ in r) for key, r in rows.items()}
+    sts = [(s, *key) for key in rows for s in capable.get(key[-1], []) if (s, key[0]) in S.ship]
     # most units of k that s could ever sell: capacity, or the demand of segments it can reach
     sk_bound = {sk: min(S.supplier_cap[sk[0]], sum(S.demand[m] for m in segs)) for sk, segs in reach.items()}
     sk = sorted(reach)
@@ -69,7 +103,7 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None) -> Simple
         q_of.setdefault((s, k), []).append(q)
     return SimpleNamespace(
         J=J, K=sorted({k for _, k in cpo}, key=lambda k: (S.option_module[k], S.level[k], k)),
-        CPO=cpo, ARCS=arcs, FLOW=flow, MSS=mss, STS=sts, SK=sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
+        CPO=cpo, ARCS=arcs, FLOW=flow, MSS=mss, FLOWS_BY=flows_by, ROWS=rows, KEY_BOUND=key_bound, STS=sts, SK=sk, SK_BOUND=sk_bound, SKQ=skq, Q_OF=q_of,
         SUPPLIERS=sorted({s for s, _ in sk}), SUPPLIERS_SET={s for s, _ in sk}, PLANTS=sorted({p for p, _ in arcs}),
     )
 
@@ -138,24 +172,24 @@ def assembly(m, S, I):
         rule=lambda b, p, seg, j: sum(b.mss[seg, p, k] for k in S.acceptable[seg, j]) == b.fin[p, seg])
 
 
+def option_shipped(b, I, seg, p, k):
+    """mss[m,p,k], or f[p,m]·cpo[m,k] when the manufacturing flows are fixed (Z''(j))."""
+    return I.FLOW[p, seg] * b.cpo[seg, k] if b.fixed_manufacturing else b.mss[seg, p, k]
+
+
 def plant_option_balance(m, S, I):
-    """(8) Σ_s sts[s,p,m,k] = mss[m,p,k]: what p receives of k equals what it ships of k.
+    """(8) Σ_s sts[s,p,k] = Σ_m mss[m,p,k]: what p receives of k equals what it ships of k.
 
     Erratum: printed summed over k∈K(j), which would let a plant turn one option into
-    another; balanced per option. Written per segment m as well (the disaggregated flows,
-    see module docstring); summing over m gives the paper's per-plant balance. With fixed
-    manufacturing flows (Z''(j)) the right side is f[p,m]·cpo[m,k].
+    another; balanced per option. With ``flows_by="segment"`` written per segment m as well,
+    Σ_s sts[s,p,m,k] = mss[m,p,k] (summing over m gives the per-plant row).
     """
     supply: dict = {}
-    for s, p, seg, k in I.STS:
-        supply.setdefault((seg, p, k), []).append(s)
-
-    def ships(b, seg, p, k):
-        return I.FLOW[p, seg] * b.cpo[seg, k] if b.fixed_manufacturing else b.mss[seg, p, k]
-
+    for i in I.STS:
+        supply.setdefault(i[1:], []).append(i)
     m.plant_option_balance = pyo.Constraint(
-        I.MSS, rule=lambda b, seg, p, k: sum(b.sts[s, p, seg, k] for s in supply.get((seg, p, k), []))
-        == ships(b, seg, p, k))
+        list(I.ROWS), rule=lambda b, *key: sum(b.sts[i] for i in supply.get(key, []))
+        == sum(option_shipped(b, I, *r) for r in I.ROWS[key]))
 
 
 def tooling_only_developed(m, S, I):
@@ -169,15 +203,15 @@ def tooling_needs_selection(m, S, I):
 
 
 def shipping_needs_tooling(m, S, I):
-    """(10) sts[s,p,m,k] ≤ min(SC_s, DV_m, MC_p) · sft[s,k].
+    """(10) sts[s,p,(m),k] ≤ min(SC_s, U) · sft[s,k], U the most the flow can carry:
+    min(DV_m, MC_p) per segment, Σ_m min(DV_m, MC_p) over the segments p may give k.
 
     Erratum: printed without the sum over price breaks q (here the break is in sqty).
-    Per segment (disaggregated) with the flow's own bound instead of a big-M: the
-    tightest form the data give.
+    The flow's own bound instead of a big-M: the tightest form the data give.
     """
     m.shipping_needs_tooling = pyo.Constraint(
-        I.STS, rule=lambda b, s, p, seg, k: b.sts[s, p, seg, k]
-        <= min(S.supplier_cap[s], I.FLOW[p, seg]) * b.sft[s, k])
+        I.STS, rule=lambda b, s, *key: b.sts[(s, *key)]
+        <= min(S.supplier_cap[s], I.KEY_BOUND[key]) * b.sft[s, key[-1]])
 
 
 def supplier_capacity(m, S, I):
@@ -231,7 +265,7 @@ def price_break_range(m, S, I):
     """
     by_sk: dict = {}
     for idx in I.STS:
-        by_sk.setdefault((idx[0], idx[3]), []).append(idx)
+        by_sk.setdefault((idx[0], idx[-1]), []).append(idx)
     brk = {(s, k, b.q): b for (s, k), bs in S.breaks.items() for b in bs}
     m.price_break_quantity = pyo.Constraint(
         I.SK, rule=lambda b, s, k: sum(b.sqty[s, k, q] for q in I.Q_OF[s, k]) == sum(b.sts[i] for i in by_sk[s, k]))
@@ -258,7 +292,7 @@ def total_cost(m, S, I, scale: float):
         "supplier_selection": sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
         "supplier_tooling": sum(S.stc[sk] * b.sft[sk] for sk in I.SK),
         "procurement": sum(price[i] * b.sqty[i] for i in I.SKQ)
-        + sum(S.ship[s, p] * b.sts[s, p, seg, k] for s, p, seg, k in I.STS),
+        + sum(S.ship[i[0], i[1]] * b.sts[i] for i in I.STS),
     }[t])
     # mutable multipliers for what-if analysis: change them and re-solve without rebuilding
     m.cost_scale = pyo.Param(list(COST_TERMS), initialize=1.0, mutable=True, domain=pyo.NonNegativeReals)
@@ -272,14 +306,19 @@ COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_bal
 
 
 def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
-                fixed_flows: dict | None = None) -> pyo.ConcreteModel:
+                fixed_flows: dict | None = None, flows_by: str | None = None) -> pyo.ConcreteModel:
     """Build the MILP (or a per-module problem) over sparse index sets.
 
     ``instance`` must be validated (:func:`platform_sc.validate.validate`). ``fixed_flows``
-    maps (plant, segment) -> finished units; plants with flow are set up.
+    maps (plant, segment) -> finished units; plants with flow are set up. ``flows_by``:
+    "segment", "plant" or None (chosen from the data, see module docstring).
     """
+    if flows_by not in (None, *FLOWS_BY):
+        raise ValueError(f"flows_by must be one of {FLOWS_BY} or None, not {flows_by!r}")
     S = instance if isinstance(instance, Sets) else Sets(instance)
-    I = index_sets(S, modules, fixed_flows)
+    if flows_by == "plant" and has_coupling_rules(S):
+        raise ValueError("local-content rules need supplier flows by segment (flows_by='segment')")
+    I = index_sets(S, modules, fixed_flows, flows_by)
     m = pyo.ConcreteModel(name="platform_sc")
     m.sets, m.index, m.fixed_manufacturing = S, I, fixed_flows is not None
     m.ada = pyo.Var(I.K, domain=pyo.Binary)

@@ -1,0 +1,53 @@
+"""Supplier flows per plant (as printed) and per segment are the same model."""
+import pytest
+
+from platform_sc.extract import extract, sourcing_tables
+from platform_sc.manufacturing import forced_flows
+from platform_sc.model import build_model
+from platform_sc.scenarios import generate
+from platform_sc.sets import Sets
+from platform_sc.solve import solve_model
+from platform_sc.validate import validate
+from platform_sc.verify import check_solution
+
+
+@pytest.fixture(scope="module", params=["LL", "CG", "LG", "GG"])
+def sets(request):
+    return Sets(validate(generate(request.param, 6, 150000, "high", "medium", 2, 2)))
+
+
+def solved(S, **kw):
+    model = build_model(S, **kw)
+    res = solve_model(model, gap=1e-9)
+    assert res.status == "optimal"
+    return model, res.objective
+
+
+def test_full_model_same_optimum_and_split_flows_are_feasible(sets):
+    by_plant, z_plant = solved(sets, flows_by="plant")
+    by_segment, z_segment = solved(sets, flows_by="segment")
+    assert len(next(iter(by_plant.sts))) == 3 and len(next(iter(by_segment.sts))) == 4
+    assert z_plant == pytest.approx(z_segment, rel=1e-7)
+    sol = extract(by_plant)  # per-plant flows split over segments
+    assert check_solution(sets, sol) == []
+    assert sol.procurement.units.sum() == pytest.approx(sol.assembly.units.sum() * len(sets.modules))
+
+
+def test_module_problems_same_optimum(sets):
+    flows = forced_flows(sets)
+    if flows is None:
+        pytest.skip("GG: manufacturing is not forced")
+    for j in sets.modules:
+        kw = dict(modules=[j], manufacturing_scale=0.25, fixed_flows=flows)
+        (mp, zp), (_, zs) = solved(sets, flows_by="plant", **kw), solved(sets, flows_by="segment", **kw)
+        assert zp == pytest.approx(zs, rel=1e-7)
+        assert set(sourcing_tables(mp)["procurement"].segment) <= set(sets.segments)
+
+
+def test_automatic_choice():
+    # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per segment
+    cg = build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))))
+    lg = build_model(Sets(validate(generate("LG", 6, 150000, "low", "medium", 2, 0))))
+    assert (cg.index.FLOWS_BY, lg.index.FLOWS_BY) == ("plant", "segment")
+    with pytest.raises(ValueError, match="flows_by must be"):
+        build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))), flows_by="arc")
