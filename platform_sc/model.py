@@ -20,13 +20,19 @@ Variables (paper names)::
 
 The paper's sts_kpsq moves the price break to a quantity layer sqty[s,k,q] (price does not
 depend on the plant); the paper's quantity is sts_kpsq = Σ_m sts[s,p,m,k] for the applied
-break q. Supplier flows come in two measured-equivalent forms (``flows_by``): per plant, as
-printed (a small LP per node), or disaggregated by segment (the tooling link (10) per
-segment, the classic strong form of fixed-charge network design). The segment form pays
-off only when suppliers serve several plants; ``flows_by=None`` picks it then (and when a
-local-content rule needs to know where units are sold), the plant form otherwise. Measured
-on the 96-problem block (benchmarks/README.md): CG decomposition 2–7× faster per plant, LG
-no better.
+break q. Supplier flows come in three forms of the same model (``flows_by``), which differ
+only in how finely the balance (8) and the tooling link (10) are written:
+
+* "plant": sts[s,p,k], as printed: the smallest LP per branch-and-bound node;
+* "threshold": sts[s,p,t,k] per plant and threshold class t (the segments of p whose
+  minimum level for k's module is t, so which accept the same options);
+* "segment": sts[s,p,m,k], the classic strong form of fixed-charge network design.
+
+``flows_by=None`` chooses from the data: "plant" when every supplier can ship to one plant
+only (LL, CC, CG), "threshold" when suppliers serve several plants (LG, GG), "segment" when
+a local-content rule needs to know where units are sold. Measured on the paper's block
+(benchmarks/README.md): per plant the CG decomposition is 2–7× faster than per segment,
+while on LG per plant is slower and per threshold class about 1.4× faster than per segment.
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
@@ -51,25 +57,25 @@ COST_TERMS = ("development", "plant_setup", "assembly_distribution", "supplier_s
               "supplier_tooling", "procurement")
 
 
-FLOWS_BY = ("segment", "plant")
+FLOWS_BY = ("plant", "threshold", "segment")
 
 
 def choose_flows_by(S: Sets, plants, suppliers) -> str:
-    """"segment" when a supplier can ship to several of ``plants`` or a local-content rule
-    is present, else "plant" (see module docstring)."""
-    plants = set(plants)
+    """The form of the supplier flows for these plants and suppliers (module docstring)."""
+    if has_coupling_rules(S):
+        return "segment"
     reach: dict = {}
     for s, p in S.ship:
         if p in plants and s in suppliers:
             reach[s] = reach.get(s, 0) + 1
-    return "segment" if has_coupling_rules(S) or any(n > 1 for n in reach.values()) else "plant"
+    return "threshold" if any(n > 1 for n in reach.values()) else "plant"
 
 
 def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None,
                flows_by: str | None = None) -> SimpleNamespace:
     """Sparse index sets of the model restricted to ``modules`` (default: all).
 
-    Supplier flows are indexed (s, *key) with key = (p, m, k) per segment or (p, k) per plant.
+    Supplier flows are indexed (s, *key), key = (p, k), (p, threshold, k) or (p, m, k).
     """
     J = list(modules) if modules is not None else list(S.modules)
     arcs = [a for a in S.muc if fixed_flows is None or fixed_flows.get(a, 0) > 0]
@@ -87,8 +93,11 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None,
                 reach.setdefault((s, k), set()).add(m)
     if flows_by is None:
         flows_by = choose_flows_by(S, {p for p, _ in arcs}, {s for s, _ in reach})
+    elif flows_by != "segment" and has_coupling_rules(S):
+        raise ValueError("local-content rules need supplier flows by segment (flows_by='segment')")
     # balance rows (8): key -> the option flows mss[m,p,k] it sums, and the flow bound of key
-    key_of = (lambda m, p, k: (p, m, k)) if flows_by == "segment" else (lambda m, p, k: (p, k))
+    key_of = {"segment": lambda m, p, k: (p, m, k), "plant": lambda m, p, k: (p, k),
+              "threshold": lambda m, p, k: (p, S.threshold[m, S.option_module[k]], k)}[flows_by]
     rows: dict[tuple, list] = {}
     for m, p, k in mss:
         rows.setdefault(key_of(m, p, k), []).append((m, p, k))
@@ -181,8 +190,8 @@ def plant_option_balance(m, S, I):
     """(8) Σ_s sts[s,p,k] = Σ_m mss[m,p,k]: what p receives of k equals what it ships of k.
 
     Erratum: printed summed over k∈K(j), which would let a plant turn one option into
-    another; balanced per option. With ``flows_by="segment"`` written per segment m as well,
-    Σ_s sts[s,p,m,k] = mss[m,p,k] (summing over m gives the per-plant row).
+    another; balanced per option. Finer forms (``flows_by``) write it per threshold class or
+    per segment as well, Σ_s sts[s,p,m,k] = mss[m,p,k]; summing gives the per-plant row.
     """
     supply: dict = {}
     for i in I.STS:
@@ -203,8 +212,9 @@ def tooling_needs_selection(m, S, I):
 
 
 def shipping_needs_tooling(m, S, I):
-    """(10) sts[s,p,(m),k] ≤ min(SC_s, U) · sft[s,k], U the most the flow can carry:
-    min(DV_m, MC_p) per segment, Σ_m min(DV_m, MC_p) over the segments p may give k.
+    """(10) sts[s,key] ≤ min(SC_s, U) · sft[s,k], U the most the flow can carry:
+    Σ_m min(DV_m, MC_p) over the segments of the key (one segment, a threshold class, or all
+    segments p may give k).
 
     Erratum: printed without the sum over price breaks q (here the break is in sqty).
     The flow's own bound instead of a big-M: the tightest form the data give.
@@ -311,13 +321,11 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
 
     ``instance`` must be validated (:func:`platform_sc.validate.validate`). ``fixed_flows``
     maps (plant, segment) -> finished units; plants with flow are set up. ``flows_by``:
-    "segment", "plant" or None (chosen from the data, see module docstring).
+    "plant", "threshold", "segment" or None (chosen from the data, see module docstring).
     """
     if flows_by not in (None, *FLOWS_BY):
         raise ValueError(f"flows_by must be one of {FLOWS_BY} or None, not {flows_by!r}")
     S = instance if isinstance(instance, Sets) else Sets(instance)
-    if flows_by == "plant" and has_coupling_rules(S):
-        raise ValueError("local-content rules need supplier flows by segment (flows_by='segment')")
     I = index_sets(S, modules, fixed_flows, flows_by)
     m = pyo.ConcreteModel(name="platform_sc")
     m.sets, m.index, m.fixed_manufacturing = S, I, fixed_flows is not None

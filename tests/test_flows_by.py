@@ -1,4 +1,4 @@
-"""Supplier flows per plant (as printed) and per segment are the same model."""
+"""Supplier flows per plant (as printed), per threshold class and per segment are the same model."""
 import pytest
 
 from platform_sc.extract import extract, sourcing_tables
@@ -23,12 +23,13 @@ def solved(S, **kw):
     return model, res.objective
 
 
-def test_full_model_same_optimum_and_split_flows_are_feasible(sets):
-    by_plant, z_plant = solved(sets, flows_by="plant")
+@pytest.mark.parametrize("coarse", ["plant", "threshold"])
+def test_full_model_same_optimum_and_split_flows_are_feasible(sets, coarse):
+    model, z = solved(sets, flows_by=coarse)
     by_segment, z_segment = solved(sets, flows_by="segment")
-    assert len(next(iter(by_plant.sts))) == 3 and len(next(iter(by_segment.sts))) == 4
-    assert z_plant == pytest.approx(z_segment, rel=1e-7)
-    sol = extract(by_plant)  # per-plant flows split over segments
+    assert len(next(iter(model.sts))) == {"plant": 3, "threshold": 4}[coarse]
+    assert z == pytest.approx(z_segment, rel=1e-7)
+    sol = extract(model)  # coarse flows split over segments
     assert check_solution(sets, sol) == []
     assert sol.procurement.units.sum() == pytest.approx(sol.assembly.units.sum() * len(sets.modules))
 
@@ -39,15 +40,17 @@ def test_module_problems_same_optimum(sets):
         pytest.skip("GG: manufacturing is not forced")
     for j in sets.modules:
         kw = dict(modules=[j], manufacturing_scale=0.25, fixed_flows=flows)
-        (mp, zp), (_, zs) = solved(sets, flows_by="plant", **kw), solved(sets, flows_by="segment", **kw)
-        assert zp == pytest.approx(zs, rel=1e-7)
-        assert set(sourcing_tables(mp)["procurement"].segment) <= set(sets.segments)
+        (_, zs) = solved(sets, flows_by="segment", **kw)
+        for coarse in ("plant", "threshold"):
+            model, z = solved(sets, flows_by=coarse, **kw)
+            assert z == pytest.approx(zs, rel=1e-7)
+            assert set(sourcing_tables(model)["procurement"].segment) <= set(sets.segments)
 
 
 def test_automatic_choice():
-    # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per segment
+    # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per class
     cg = build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))))
     lg = build_model(Sets(validate(generate("LG", 6, 150000, "low", "medium", 2, 0))))
-    assert (cg.index.FLOWS_BY, lg.index.FLOWS_BY) == ("plant", "segment")
+    assert (cg.index.FLOWS_BY, lg.index.FLOWS_BY) == ("plant", "threshold")
     with pytest.raises(ValueError, match="flows_by must be"):
         build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))), flows_by="arc")

@@ -49,6 +49,12 @@ def test_local_content_binds_and_changes_suppliers(tiny):
     assert run(from_frames(frames)).method == "monolithic"
     with pytest.raises(ValueError, match="couple the modules"):
         run(from_frames(frames), SolveOptions(method="decomposition"))
+    # the rule needs to know where units are sold: supplier flows per segment
+    from platform_sc.model import build_model
+    from platform_sc.validate import validate
+    assert build_model(validate(from_frames(frames))).index.FLOWS_BY == "segment"
+    with pytest.raises(ValueError, match="need supplier flows by segment"):
+        build_model(validate(from_frames(frames)), flows_by="plant")
 
 
 def test_local_content_cost_basis(tiny):
