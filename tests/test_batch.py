@@ -132,12 +132,13 @@ def test_time_limited_scenarios_are_stored_as_such(tmp_path):
         assert row["lower_bound"] < row["objective"] and row["gap"] > 0
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_finished_rows(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, a job scheduler's kill
+def test_interrupt_stops_cleanly_and_keeps_finished_rows(tmp_path, sig):
     db = tmp_path / "int.sqlite"
     proc = subprocess.Popen(_cli("batch", str(GRID), "--db", str(db), "--workers", "2", "--no-progress"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_rows(db, 1)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in err and "run the same command again to resume" in err

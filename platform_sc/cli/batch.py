@@ -1,6 +1,7 @@
 """``platform-sc batch`` and ``platform-sc results``: scenario grids into a results store."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -14,11 +15,15 @@ from .common import friendly_errors, parse_solver_options, solver_options
 EXIT_INTERRUPTED = 130
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 @click.command()
 @click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite results store.")
 @click.option("--scenario", "names", multiple=True, help="Scenario(s) of the file to run (default: its 'run').")
-@solver_options
+@solver_options(workers_help="Worker processes, one scenario each (one HiGHS thread per process).")
 @click.option("--retry-failed", is_flag=True, help="Re-run scenarios recorded with an error.")
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", help="Submit to a Dask cluster instead.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
@@ -29,8 +34,12 @@ def batch(scenario_file, db, names, method, solver, time_limit, gap, solver_opti
     points = load_grid(scenario_file, list(names) or None)
     opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
                         solver_options=parse_solver_options(solver_option))
-    summary = run_batch(points, db, opts, workers=workers, retry_failed=retry_failed,
-                        dask_scheduler=dask_scheduler, progress=not no_progress)
+    previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
+    try:
+        summary = run_batch(points, db, opts, workers=workers, retry_failed=retry_failed,
+                            dask_scheduler=dask_scheduler, progress=not no_progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
                f"{summary.failed} failed, in {summary.wall_seconds:.1f}s")
     overhead = summary.overhead(workers) if not dask_scheduler else None

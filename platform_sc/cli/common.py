@@ -28,19 +28,25 @@ def friendly_errors(func):
     return wrapper
 
 
-def solver_options(func):
-    """Options every solving command shares."""
+MODULE_WORKERS = "Processes for the per-module problems of the decomposition."
+
+
+def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
+    """Options every solving command shares (``@solver_options`` or
+    ``@solver_options(workers_help=...)`` where --workers means something else)."""
+    if func is None:
+        return lambda f: solver_options(f, workers_help=workers_help)
     for option in reversed([
         click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact"]), default="auto",
                      show_default=True, help="auto picks by instance; exact = decomposition bounds + cutoff MILP."),
         click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
-        click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve."),
+        click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve of an instance."),
         click.option("--gap", type=float, default=DEFAULT_GAP, show_default=True, help="Relative MIP gap to prove."),
         click.option("--solver-option", "solver_option", multiple=True, metavar="KEY=VALUE",
                      help="Passed to the solver (repeatable)."),
         click.option("--log", "tee", is_flag=True, help="Stream the solver log."),
         click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
-                     help="Processes for the per-module problems of the decomposition."),
+                     help=workers_help),
     ]):
         func = option(func)
     return func
