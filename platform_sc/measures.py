@@ -81,18 +81,23 @@ def cost_breakdown(solution: Solution) -> dict[str, float]:
 
 
 def local_content_report(S: Sets, solution: Solution) -> pd.DataFrame:
-    """Per region with a local-content rule: required and achieved share, and whether the
-    rule binds (achieved share at its minimum)."""
+    """Per local-content rule (scope "region" of sale or "plant"): required and achieved
+    share, and whether the rule binds (achieved share at its minimum)."""
     rows = []
     proc = solution.procurement.assign(
+        supplier_region=lambda d: d["supplier"].map(S.supplier_region),
         market=lambda d: d["segment"].map(S.segment_region),
-        local=lambda d: d["supplier"].map(S.supplier_region) == d["segment"].map(S.segment_region),
         list_value=lambda d: [S.breaks[s, k][0].price + S.ship[s, p]
                               for s, p, k in zip(d["supplier"], d["plant"], d["option"])])
-    for r in rule_table(S, "local_content"):
-        mine = proc[proc["market"] == r["region"]]
+    rules = [("region", r["region"], r["region"], proc["market"] == r["region"], r)
+             for r in rule_table(S, "local_content")]
+    rules += [("plant", r["plant"], S.plant_region[r["plant"]], proc["plant"] == r["plant"], r)
+              for r in rule_table(S, "plant_local_content")]
+    for scope, name, region, where, r in rules:
+        mine = proc[where]
         weight = mine["units"] if r["basis"] == "units" else mine["units"] * mine["list_value"]
-        achieved = float(weight[mine["local"]].sum() / weight.sum()) if weight.sum() > 0 else 1.0
-        rows.append({"region": r["region"], "basis": r["basis"], "min_share": r["min_share"],
+        local = mine["supplier_region"] == region
+        achieved = float(weight[local].sum() / weight.sum()) if weight.sum() > 0 else 1.0
+        rows.append({"scope": scope, "name": name, "basis": r["basis"], "min_share": r["min_share"],
                      "achieved_share": achieved, "binding": achieved <= r["min_share"] + 1e-6})
-    return pd.DataFrame(rows, columns=["region", "basis", "min_share", "achieved_share", "binding"])
+    return pd.DataFrame(rows, columns=["scope", "name", "basis", "min_share", "achieved_share", "binding"])

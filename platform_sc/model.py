@@ -30,7 +30,7 @@ only in how finely the balance (8) and the tooling link (10) are written:
 
 ``flows_by=None`` chooses from the data: "plant" when every supplier can ship to one plant
 only (LL, CC, CG), "threshold" when suppliers serve several plants (LG, GG), "segment" when
-a local-content rule needs to know where units are sold. Measured on the paper's block
+a regional local-content rule needs to know where units are sold. Measured on the paper's block
 (benchmarks/README.md): per plant the CG decomposition is 2–7× faster than per segment,
 while on LG per plant is slower and per threshold class about 1.4× faster than per segment.
 
@@ -48,7 +48,7 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from .io import Instance
-from .rules import RULE_FAMILIES, has_coupling_rules
+from .rules import RULE_FAMILIES, needs_segment_flows
 from .sets import Sets
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ FLOWS_BY = ("plant", "threshold", "segment")
 
 def choose_flows_by(S: Sets, plants, suppliers) -> str:
     """The form of the supplier flows for these plants and suppliers (module docstring)."""
-    if has_coupling_rules(S):
+    if needs_segment_flows(S):
         return "segment"
     reach: dict = {}
     for s, p in S.ship:
@@ -93,7 +93,7 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None,
                 reach.setdefault((s, k), set()).add(m)
     if flows_by is None:
         flows_by = choose_flows_by(S, {p for p, _ in arcs}, {s for s, _ in reach})
-    elif flows_by != "segment" and has_coupling_rules(S):
+    elif flows_by != "segment" and needs_segment_flows(S):
         raise ValueError("local-content rules need supplier flows by segment (flows_by='segment')")
     # balance rows (8): key -> the option flows mss[m,p,k] it sums, and the flow bound of key
     key_of = {"segment": lambda m, p, k: (p, m, k), "plant": lambda m, p, k: (p, k),

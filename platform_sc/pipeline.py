@@ -76,7 +76,7 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
     result.objective = recomputed
     result.gap = relative_gap(result.objective, result.lower_bound)
     result.metrics = platform_measures(S, result.solution)
-    if "local_content" in inst:
+    if "local_content" in inst or "plant_local_content" in inst:
         result.details["local_content"] = local_content_report(S, result.solution).to_dict("records")
     timings["verify_measure"] = time.perf_counter() - t
     result.timings.update(timings)

@@ -8,9 +8,14 @@ Local content, for a region r with share a (products sold in r = segments M(r)):
     units: Σ_{s in r} Σ_{p, m∈M(r), k} sts[s,p,m,k] ≥ a · Σ_s Σ_{p, m∈M(r), k} sts[s,p,m,k]
     cost:  the same with each unit weighted by its list price (break 0) + freight s→p
 
+and per plant p (table plant_local_content: the parts p assembles, r the plant's region)::
+
+    units: Σ_{s in r} Σ_{m, k} sts[s,p,m,k] ≥ a · Σ_s Σ_{m, k} sts[s,p,m,k]
+
 The cost basis uses the list price: the all-units discount price depends on the total
-bought from a supplier, which would make the share nonlinear. The rule sums over all
-modules, so it couples the per-module problems: the decomposition refuses it.
+bought from a supplier, which would make the share nonlinear. The rules sum over all
+modules, so they couple the per-module problems: the decomposition refuses them. The
+regional rule needs to know where units are sold, so supplier flows by segment.
 """
 from __future__ import annotations
 
@@ -25,28 +30,42 @@ def rule_table(S: Sets, name: str):
     return [] if t is None else t.to_dict("records")
 
 
+def _active(S: Sets, table: str) -> list[dict]:
+    return [r for r in rule_table(S, table) if r["min_share"] > 0]
+
+
+def needs_segment_flows(S: Sets) -> bool:
+    """A regional local-content rule needs to know where each unit is sold."""
+    return bool(_active(S, "local_content"))
+
+
 def has_coupling_rules(S: Sets) -> bool:
     """Rules that link modules (only the full model handles them)."""
-    return any(r["min_share"] > 0 for r in rule_table(S, "local_content"))
+    return needs_segment_flows(S) or bool(_active(S, "plant_local_content"))
+
+
+def _local_share(S: Sets, b, flows, region: str, row: dict):
+    """Σ over ``flows`` from suppliers in ``region`` ≥ min_share · Σ over ``flows``."""
+    def weight(i):
+        s, p, k = i[0], i[1], i[-1]
+        return 1.0 if row["basis"] == "units" else S.breaks[s, k][0].price + S.ship[s, p]
+    total = sum(weight(i) * b.sts[i] for i in flows)
+    local = sum(weight(i) * b.sts[i] for i in flows if S.supplier_region[i[0]] == region)
+    return local >= row["min_share"] * total
 
 
 def local_content(m, S, I):
-    """Local-content share per region (module docstring)."""
-    rows = [r for r in rule_table(S, "local_content") if r["min_share"] > 0]
-    list_price = {sk: bs[0].price for sk, bs in S.breaks.items()}
+    """Local-content share per region of sale (module docstring)."""
+    rows = {r["region"]: r for r in _active(S, "local_content")}
+    m.local_content = pyo.Constraint(list(rows), rule=lambda b, region: _local_share(
+        S, b, [i for i in I.STS if S.segment_region[i[2]] == region], region, rows[region]))
 
-    def weight(s, p, k, basis):
-        return 1.0 if basis == "units" else list_price[s, k] + S.ship[s, p]
 
-    def rule(b, region):
-        row = next(r for r in rows if r["region"] == region)
-        flows = [i for i in I.STS if S.segment_region[i[2]] == region]
-        total = sum(weight(s, p, k, row["basis"]) * b.sts[s, p, seg, k] for s, p, seg, k in flows)
-        local = sum(weight(s, p, k, row["basis"]) * b.sts[s, p, seg, k] for s, p, seg, k in flows
-                    if S.supplier_region[s] == region)
-        return local >= row["min_share"] * total
-
-    m.local_content = pyo.Constraint([r["region"] for r in rows], rule=rule)
+def plant_local_content(m, S, I):
+    """Local-content share per assembly plant (module docstring)."""
+    rows = {r["plant"]: r for r in _active(S, "plant_local_content") if r["plant"] in I.PLANTS}
+    m.plant_local_content = pyo.Constraint(list(rows), rule=lambda b, p: _local_share(
+        S, b, [i for i in I.STS if i[1] == p], S.plant_region[p], rows[p]))
 
 
 def forced_plants(m, S, I):
@@ -79,7 +98,7 @@ def supplier_count(m, S, I):
     m.single_sourcing = pyo.Constraint(list(tooled), rule=lambda b, k: sum(b.sft[s, k] for s in tooled[k]) <= 1)
 
 
-RULE_FAMILIES = (local_content, forced_plants, forced_suppliers, supplier_count)
+RULE_FAMILIES = (local_content, plant_local_content, forced_plants, forced_suppliers, supplier_count)
 
 
 def check_rules(t: dict, add) -> None:

@@ -116,6 +116,13 @@ OPTIONAL_SCHEMA: dict[str, dict] = {
         "units": {"min_share": "least share of the products sold in the region that must come from "
                                "suppliers in the region", "basis": "units, or cost at list price + freight"},
     },
+    "plant_local_content": {
+        "columns": {"plant": "str", "min_share": "share", "basis": "choice:units|cost"},
+        "key": ["plant"],
+        "refs": {"plant": ("plants", "plant")},
+        "units": {"min_share": "least share of the modules the plant assembles that must come from "
+                               "suppliers in the plant's region", "basis": "units, or cost at list price + freight"},
+    },
     "plant_rules": {
         "columns": {"plant": "str", "status": "choice:open|closed"},
         "key": ["plant"],

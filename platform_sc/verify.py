@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from .errors import SolveError
 from .extract import Solution
+from .measures import local_content_report
 from .sets import Sets
 
 
@@ -99,6 +100,9 @@ def check_solution(S: Sets, sol: Solution, rel_tol: float = 1e-6) -> list[str]:
         if not b.lo - tol <= bought[s, k] <= b.hi + tol:
             bad.append(f"(13) supplier {s}, option {k}: {bought[s, k]:g} units outside break "
                        f"{q} range [{b.lo:g}, {b.hi:g}]")
+    for r in local_content_report(S, sol).itertuples():
+        if r.achieved_share < r.min_share - rel_tol:
+            bad.append(f"(rule) local content of {r.scope} {r.name}: {r.achieved_share:.6g} below {r.min_share:g}")
     return bad
 
 

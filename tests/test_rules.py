@@ -4,6 +4,10 @@ import pandas as pd
 import pytest
 
 from platform_sc import SolveOptions, from_frames, run
+from platform_sc.model import build_model
+from platform_sc.sets import Sets
+from platform_sc.validate import validate
+from platform_sc.verify import check_solution
 
 from .test_validate import problems
 
@@ -50,11 +54,29 @@ def test_local_content_binds_and_changes_suppliers(tiny):
     with pytest.raises(ValueError, match="couple the modules"):
         run(from_frames(frames), SolveOptions(method="decomposition"))
     # the rule needs to know where units are sold: supplier flows per segment
-    from platform_sc.model import build_model
-    from platform_sc.validate import validate
     assert build_model(validate(from_frames(frames))).index.FLOWS_BY == "segment"
     with pytest.raises(ValueError, match="need supplier flows by segment"):
         build_model(validate(from_frames(frames)), flows_by="plant")
+
+
+def test_plant_local_content(tiny):
+    # P1 (region R1) assembles exactly the products sold in R1, so a 60 % rule on the parts
+    # P1 assembles has the regional rule's hand optimum 747 (6 A units from SA).
+    frames = with_remote_supplier(tiny)
+    frames["plant_local_content"] = pd.DataFrame([{"plant": "P1", "min_share": 0.6, "basis": "units"}])
+    inst = validate(from_frames(frames))
+    assert build_model(inst).index.FLOWS_BY == "plant"  # no need to know where units are sold
+    res = run(inst, MONO)
+    assert res.objective == pytest.approx(747.0)
+    assert res.solution.procurement.groupby("supplier")["units"].sum()["SA"] == pytest.approx(6.0)
+    report = res.details["local_content"][0]
+    assert (report["scope"], report["name"], report["binding"]) == ("plant", "P1", True)
+    # the independent checker enforces the rule: move SA's units to SAX (B from SB keeps 30 of 60)
+    sol = res.solution
+    sol.procurement.loc[sol.procurement.supplier == "SA", "supplier"] = "SAX"
+    assert any(f.startswith("(rule) local content of plant P1: 0.5 below 0.6") for f in check_solution(Sets(inst), sol))
+    with pytest.raises(ValueError, match="couple the modules"):
+        run(inst, SolveOptions(method="decomposition"))
 
 
 def test_local_content_cost_basis(tiny):
@@ -107,6 +129,9 @@ def test_rules_tables_validate_with_clear_errors(tiny):
     found = problems(tiny)
     assert "table local_content, row 1, column 'region': no segment is in region 'R9'" in found
     assert "table plant_rules, column 'status': segment 's1' can only be served by closed plants" in found
+    del tiny["plant_rules"], tiny["local_content"]
+    tiny["plant_local_content"] = pd.DataFrame([{"plant": "P9", "min_share": 0.5, "basis": "units"}])
+    assert problems(tiny) == ["table plant_local_content, row 1, column 'plant': unknown plant 'P9' (not in plants)"]
 
 
 def test_local_content_is_a_scenario_factor(tmp_path):
