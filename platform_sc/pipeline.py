@@ -21,6 +21,7 @@ from .rules import has_coupling_rules
 from .sets import Sets
 from .result import RunResult, SolveOptions
 from .solve import relative_gap, solve_model
+from .uncertainty import TABLE as DEMAND_SCENARIOS, scenario_parts, scenario_view, solve_stochastic
 from .validate import validate
 from .verify import require_feasible
 
@@ -42,14 +43,17 @@ def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
 
 def solve_auto(S: Sets, opts: SolveOptions) -> RunResult:
     """The exact decomposition when manufacturing is forced; the bound-and-cutoff exact
-    method when plants may serve several regions; the full MILP when a rule couples modules."""
+    method when plants may serve several regions; the full MILP when a rule couples modules;
+    the stochastic program when the instance has demand scenarios."""
+    if DEMAND_SCENARIOS in S.instance:
+        return solve_stochastic(S, opts)
     if has_coupling_rules(S):
         return solve_monolithic(S, opts)
     return (solve_decomposition if forced_flows(S) is not None else solve_exact)(S, opts)
 
 
 METHODS = {"monolithic": solve_monolithic, "decomposition": solve_decomposition, "exact": solve_exact,
-           "auto": solve_auto}
+           "stochastic": solve_stochastic, "auto": solve_auto}
 
 
 def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResult:
@@ -62,14 +66,21 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
     timings["validate"] = time.perf_counter() - t
     if opts.method not in METHODS:
         raise ValueError(f"unknown method {opts.method!r} (choose from {', '.join(METHODS)})")
+    if DEMAND_SCENARIOS in inst and opts.method not in ("auto", "stochastic"):
+        raise ValueError(f"the instance has demand scenarios ({DEMAND_SCENARIOS}): solve it with method "
+                         "auto or stochastic, or remove the table to plan for its nominal demand")
     result = METHODS[opts.method](S, opts)
     timings["build"], timings["solve"] = result.build_seconds, result.solve_seconds
     if result.solution is None:
         result.timings.update(timings)
         return result
     t = time.perf_counter()
-    require_feasible(S, result.solution)
-    result.cost_breakdown = cost_breakdown(result.solution)
+    parts = scenario_parts(S, result.solution)  # one part, probability 1, without demand scenarios
+    result.cost_breakdown = {}
+    for probability, S_part, solution in parts:
+        require_feasible(S_part, solution)
+        for term, cost in cost_breakdown(solution).items():
+            result.cost_breakdown[term] = result.cost_breakdown.get(term, 0.0) + probability * cost
     recomputed = sum(result.cost_breakdown.values())
     if abs(recomputed - result.objective) > 1e-6 * max(1.0, abs(result.objective)):
         raise SolveError(f"objective {result.objective} differs from the recomputed cost {recomputed}")
@@ -96,6 +107,7 @@ def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: st
         t = time.perf_counter()
         result.solution.write(out)
         configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
-        save(draw_network(inst, result.solution), Path(out) / "network", formats=("png",))
+        # with demand scenarios: the first scenario's flows
+        save(draw_network(inst, scenario_view(result.solution)), Path(out) / "network", formats=("png",))
         result.timings["write_plot"] = time.perf_counter() - t
     return result

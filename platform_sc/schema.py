@@ -123,6 +123,14 @@ OPTIONAL_SCHEMA: dict[str, dict] = {
         "units": {"min_share": "least share of the modules the plant assembles that must come from "
                                "suppliers in the plant's region", "basis": "units, or cost at list price + freight"},
     },
+    # --- demand uncertainty (platform_sc.uncertainty) ---
+    "demand_scenarios": {
+        "columns": {"scenario": "str", "probability": "share", "region": "str", "demand_scale": "float"},
+        "key": ["scenario", "region"],
+        "refs": {},
+        "units": {"probability": "probability of the scenario (the same on each of its rows; all sum to 1)",
+                  "demand_scale": "multiplier on the demand of the region's segments in the scenario"},
+    },
     "plant_rules": {
         "columns": {"plant": "str", "status": "choice:open|closed"},
         "key": ["plant"],

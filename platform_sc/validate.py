@@ -139,6 +139,8 @@ def _semantics(t: dict[str, pd.DataFrame], rep: _Report) -> None:
             rep.add("suppliers", i, "supplier", f"supplier {sup!r} has no options in supplier_options")
 
     check_rules(t, rep.add)
+    if "demand_scenarios" in t:
+        _demand_scenarios(t, rep)
 
     pb = t["price_breaks"]
     for i, row in pb.iterrows():
@@ -167,6 +169,23 @@ def _semantics(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         if not ((pb["supplier"] == row["supplier"]) & (pb["option"] == row["option"])).any():
             rep.add("supplier_options", i, "option",
                     f"supplier {row['supplier']!r}, option {row['option']!r} has no price break")
+
+
+def _demand_scenarios(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+    """One probability per scenario, summing to 1; known regions (each scenario's capacity is
+    checked when the scenarios are built, see platform_sc.uncertainty)."""
+    ds = t["demand_scenarios"]
+    regions = set(t["segments"]["region"])
+    for i, region in ds["region"].items():
+        if region not in regions:
+            rep.add("demand_scenarios", i, "region", f"no segment is in region {region!r}")
+    first = ds.groupby("scenario", sort=False)["probability"].first()
+    for i, row in ds.iterrows():
+        if row["probability"] != first[row["scenario"]]:
+            rep.add("demand_scenarios", i, "probability",
+                    f"differs from the first row of scenario {row['scenario']!r} ({first[row['scenario']]:g})")
+    if abs(first.sum() - 1) > 1e-6:
+        rep.add("demand_scenarios", None, "probability", f"scenario probabilities sum to {first.sum():g}, not 1")
 
 
 def _max_flow(edges: list[tuple[str, str, float]], demand: dict[str, float]) -> float:

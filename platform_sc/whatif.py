@@ -24,6 +24,7 @@ from .result import SolveOptions
 from .rules import has_coupling_rules
 from .sets import Sets
 from .solve import relative_gap, solve_model
+from .uncertainty import scale_demand
 from .validate import validate
 from .verify import require_feasible
 
@@ -77,12 +78,6 @@ class WhatIf:
         row.update(objective=objective, lower_bound=bound, gap=relative_gap(objective, bound),
                    **{f"cost_{t}": v for t, v in costs.items()}, **platform_measures(self.S, solution))
         return row
-
-
-def scale_demand(instance: Instance, factor: float) -> Instance:
-    seg = instance["segments"].copy()
-    seg["demand"] = pd.to_numeric(seg["demand"]) * factor
-    return instance.replace(segments=seg)
 
 
 def sweep(instance: Instance, param: str, values, opts: SolveOptions | None = None) -> pd.DataFrame:

@@ -37,7 +37,7 @@ def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
     if func is None:
         return lambda f: solver_options(f, workers_help=workers_help)
     for option in reversed([
-        click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact"]), default="auto",
+        click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact", "stochastic"]), default="auto",
                      show_default=True, help="auto picks by instance; exact = decomposition bounds + cutoff MILP."),
         click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
         click.option("--time-limit", type=float, default=None, help="Seconds for the whole solve of an instance."),
