@@ -6,8 +6,10 @@
    flows and 1/|J| of the manufacturing cost (Theorem 2.2). Together they give a feasible
    solution of the full model, assembled and re-checked against (2)–(13) by the pipeline.
 3. Lower bound: with forced manufacturing the decomposition is exact, so Σ_j bound(Z''(j))
-   bounds the full model. Otherwise Σ_j bound(Z(j)), Z(j) being module j with free
-   manufacturing, 1/|J| of its costs and no assembly link (Theorem 2.1).
+   bounds the full model. Otherwise the larger of Σ_j bound(Z(j)), Z(j) being module j with
+   free manufacturing, 1/|J| of its costs and no assembly link (Theorem 2.1), and the
+   freight-exchange bound (:func:`platform_sc.manufacturing.exchange_bound`), which costs one
+   small MILP on top of the Z''(j).
 
 Certificate: ``exact`` (forced manufacturing, every subproblem proven), ``bounded`` (a
 Theorem 2.1 bound), or ``none`` (a subproblem's bound is missing).
@@ -21,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from .extract import combine, manufacturing_tables, sourcing_tables
-from .manufacturing import forced_flows, preprocessed_flows
+from .manufacturing import exchange_bound, forced_flows, manufacturing_cost, preprocessed_flows
 from .model import build_model
 from .result import RunResult
 from .rules import has_coupling_rules
@@ -77,22 +79,38 @@ def _sum(values) -> float | None:
     return None if any(v is None for v in values) else sum(values)
 
 
-def solve_decomposition(S: Sets, opts):
-    """Solve by decomposition (see module docstring)."""
+def theorem_21_bound(S: Sets, opts, deadline: float | None = None) -> tuple[float | None, list[ModuleResult]]:
+    """Σ_j bound(Z(j)) (None if one is missing) and the per-module results."""
+    bounds = _map(S, None, opts, deadline)
+    return _sum(r.lower_bound for r in bounds), bounds
+
+
+def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | None = None):
+    """Solve by decomposition (see module docstring); ``theorem_21=False`` skips the Z(j)
+    problems (the freight-exchange bound only) when manufacturing is not forced; ``flows``
+    replaces the pre-processed configuration."""
     if has_coupling_rules(S):
         raise ValueError("local-content rules couple the modules; the decomposition cannot honour them "
                          "(use --method monolithic, or auto)")
     t0 = time.perf_counter()
     deadline = None if opts.time_limit is None else t0 + opts.time_limit
-    flows = forced_flows(S)
-    forced = flows is not None
-    if not forced:
+    forced_config = forced_flows(S)
+    forced = forced_config is not None
+    if forced:
+        flows = forced_config
+    elif flows is None:
         flows = preprocessed_flows(S, opts.solver, opts.time_limit)
     manufacturing_seconds = time.perf_counter() - t0
     parts = _map(S, flows, opts, deadline)
-    bounds = _map(S, None, opts, deadline) if not forced else []
+    thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
+    exchange = sourcing = None
+    if not forced and all(r.lower_bound is not None for r in parts):
+        sourcing = sum(r.lower_bound for r in parts) - manufacturing_cost(S, flows)  # ≤ SRC*_R
+        exchange = exchange_bound(S, flows, sourcing, opts.solver)
     details = {"manufacturing": {"forced": forced, "seconds": manufacturing_seconds},
                "modules": [r.row() for r in parts + bounds]}
+    if not forced:
+        details["bounds"] = {"theorem_2_1": thm21, "freight_exchange": exchange, "sourcing": sourcing}
     build = sum(r.build_seconds for r in parts + bounds)
     solve = time.perf_counter() - t0 - build
     failed = [r for r in parts if r.tables is None]
@@ -102,8 +120,9 @@ def solve_decomposition(S: Sets, opts):
     plants, assembly = manufacturing_tables(S, flows)
     solution = combine([r.tables for r in parts], plants, assembly)
     objective = sum(r.objective for r in parts)
-    lower = _sum(r.lower_bound for r in (parts if forced else bounds))
-    proven = all(r.status == "optimal" for r in (parts if forced else parts + bounds))
+    lower = _sum(r.lower_bound for r in parts) if forced else max(
+        (b for b in (thm21, exchange) if b is not None), default=None)
+    proven = all(r.status == "optimal" for r in parts + bounds)
     if lower is None:
         certificate = "none"
     else:

@@ -1,14 +1,23 @@
 """Exact solve when plants may serve several regions (GG and user data alike; spec §10).
 
 The paper fixes the manufacturing configuration first, so there its decomposition is only a
-heuristic. ``auto`` closes the question in two steps:
+heuristic. ``auto`` closes the question in up to four steps, each only if the previous did
+not prove optimality within ``gap``:
 
 1. Decomposition with the subproblems solved to ``gap / 4`` (relative gaps of a sum are at
    most the largest, so the subproblem gaps cost at most half of ``gap``): the pre-processed
-   configuration gives an upper bound (a feasible, re-checked solution) and the per-module
-   problems with free manufacturing give the Theorem 2.1 lower bound. When the plants
-   every module would choose agree, the two meet and the solution is proven optimal.
-2. Otherwise the full MILP, with the decomposition's objective as a cutoff (HiGHS
+   configuration gives an upper bound (a feasible, re-checked solution) and the
+   freight-exchange bound (:mod:`platform_sc.manufacturing`, one small MILP) a lower bound.
+   They meet when no other configuration could pay for itself even if every unit moved off
+   the pre-processed plants saved the largest freight difference.
+2. Enumeration of the sets of set-up plants O (at most 2^6 − 1): every configuration sets up
+   exactly one O, so Z* ≥ min_O LB_O. LB_O is first the exchange bound restricted to O; an O
+   it cannot prune gets its own decomposition (its pre-processed configuration, a new upper
+   bound) and its own restricted exchange bound. This is what proves the low-volume GG
+   instances, where closing a plant is tempting.
+3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
+   bound when the plants every module would choose agree.
+4. The full MILP, with the decomposition's objective as a cutoff (HiGHS
    ``objective_bound``: nodes that cannot beat it are pruned), for the remaining time. Its
    solution replaces the decomposed one only if cheaper; the lower bound reported is the
    larger of the two proven bounds. A cutoff solve that ends ``infeasible`` proves that
@@ -19,9 +28,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
+from itertools import combinations
 
-from .decomposition import solve_decomposition
+from .decomposition import solve_decomposition, theorem_21_bound
 from .extract import extract
+from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
 from .result import RunResult, SolveOptions
 from .sets import Sets
@@ -30,16 +41,85 @@ from .solve import relative_gap, solve_model
 log = logging.getLogger(__name__)
 
 
+MAX_PLANTS_ENUMERATED = 6
+
+
+def _flows(res: RunResult) -> dict:
+    return {(r.plant, r.segment): r.units for r in res.solution.assembly.itertuples()}
+
+
+def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple[RunResult, float | None, float]:
+    """Step 2 (module docstring): the best decomposition over plant sets, min_O LB_O (None
+    when not every set could be bounded, e.g. out of time), and the build seconds spent."""
+    if len(S.plants) > MAX_PLANTS_ENUMERATED or deco.details["bounds"]["sourcing"] is None:
+        return deco, None, 0.0
+    ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
+    own = frozenset(p for p, _ in ref)
+    best, bounds, rows, built = deco, [], [], 0.0
+    for n in range(1, len(S.plants) + 1):
+        for plants in combinations(S.plants, n):
+            O = frozenset(plants)
+            lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O)
+            if lb is None:
+                return best, None, built
+            row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
+            if O != own and lb < best.objective * (1 - opts.gap) and lb < float("inf"):
+                if deadline is not None and time.perf_counter() > deadline:
+                    return best, None, built
+                res = solve_decomposition(S, opts, theorem_21=False, flows=preprocessed_flows(
+                    S, opts.solver, open_set=O))
+                built += res.build_seconds
+                src = res.details["bounds"]["sourcing"]
+                if res.solution is None or src is None:
+                    return best, None, built
+                own_lb = exchange_bound(S, _flows(res), src, opts.solver, open_set=O)
+                lb = max(lb, own_lb if own_lb is not None else lb)
+                row.update(objective=res.objective, exchange_bound=lb)
+                if res.objective < best.objective:
+                    best = res
+            bounds.append(lb)
+            rows.append(row)
+    best.details["plant_sets"] = rows
+    return best, min(bounds), built
+
+
+def _proven(res: RunResult, gap: float) -> bool:
+    return (all(m["status"] == "optimal" for m in res.details["modules"])
+            and res.gap is not None and res.gap <= gap)
+
+
+def _raise_bound(res: RunResult, bound: float | None) -> None:
+    if bound is not None and (res.lower_bound is None or bound > res.lower_bound):
+        res.lower_bound = min(bound, res.objective)
+        res.gap = relative_gap(res.objective, res.lower_bound)
+
+
 def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     """Proven optimum (within ``opts.gap``) when time allows; else the best bound pair."""
     t0 = time.perf_counter()
-    deco = solve_decomposition(S, replace(opts, gap=opts.gap / 4))
-    deco.details["decomposition"] = {"objective": deco.objective, "lower_bound": deco.lower_bound}
+    deadline = None if opts.time_limit is None else t0 + opts.time_limit
+    sub = replace(opts, gap=opts.gap / 4)
+    deco = solve_decomposition(S, sub, theorem_21=False)
     deco.method = "exact"
     if deco.solution is None:
         return deco
-    proven = all(m["status"] == "optimal" for m in deco.details["modules"])
-    if proven and deco.gap is not None and deco.gap <= opts.gap:  # the Theorem 2.1 bound proves it
+    built = deco.build_seconds
+    paper = {"objective": deco.objective, "lower_bound": deco.lower_bound}
+    if not _proven(deco, opts.gap):
+        best, lower, more = _plant_sets(S, sub, deco, deadline)
+        built += more
+        _raise_bound(best, deco.lower_bound)  # exchange bounds hold whatever their reference
+        _raise_bound(best, lower)
+        deco = best
+    if not _proven(deco, opts.gap):
+        thm21, bounds = theorem_21_bound(S, sub, deadline)
+        built += sum(r.build_seconds for r in bounds)
+        deco.details["bounds"]["theorem_2_1"] = thm21
+        deco.details["modules"] += [r.row() for r in bounds]
+        _raise_bound(deco, thm21)
+    deco.method, deco.details["decomposition"] = "exact", paper
+    deco.build_seconds, deco.solve_seconds = built, time.perf_counter() - t0 - built
+    if _proven(deco, opts.gap):
         deco.status = "optimal"
         return deco
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))

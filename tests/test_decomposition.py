@@ -1,4 +1,5 @@
 """Decomposition vs the full model, Theorem 2.1 bounds, and the feasibility check."""
+import pandas as pd
 import pytest
 
 from platform_sc import SolveOptions, from_frames, run
@@ -64,6 +65,55 @@ def test_exact_method_proves_the_free_plant_optimum(tiny):
     assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
+
+
+def freight_instance(tiny, p2_unit_cost=8, sa_to_p1=4):
+    """data/tiny plus plant P2 (setup 50) that both segments may use; SA ships to P1 at
+    ``sa_to_p1`` and to P2 at 0, SB to both at 1."""
+    tiny["plants"] = pd.DataFrame([{"plant": p, "region": "R1", "capacity": 100, "setup_cost": 50}
+                                   for p in ("P1", "P2")])
+    tiny["plant_segment"] = pd.DataFrame([{"plant": p, "segment": m, "unit_cost": c}
+                                          for p, c in (("P1", 2), ("P2", p2_unit_cost)) for m in ("s1", "s2")])
+    tiny["supplier_plant"] = pd.DataFrame([{"supplier": s, "plant": p, "unit_shipping_cost": c}
+                                           for s, p, c in (("SA", "P1", sa_to_p1), ("SA", "P2", 0),
+                                                           ("SB", "P1", 1), ("SB", "P2", 1))])
+    return from_frames(tiny)
+
+
+def test_freight_exchange_bound_certifies_where_theorem_21_does_not(tiny):
+    # By hand: all at P1 costs 765 + 30 x 3 more A freight = 855; all at P2 915 (8 - 2 more per
+    # unit assembled, 4 less per A unit shipped). Theorem 2.1: Z(A) with half the
+    # manufacturing cost prefers P2 (25 + 120 + 400 = 545 < 575), Z(B) P1 (280): bound 825.
+    # Exchange bound: a unit moved P2 -> P1 saves at most 4 of freight, and 8 - 4 > 2, so no
+    # configuration beats P1's: bound 855 = the optimum.
+    inst = freight_instance(tiny)
+    deco = run(inst, SolveOptions(method="decomposition", gap=1e-9))
+    assert deco.objective == pytest.approx(855.0)
+    assert deco.details["bounds"]["theorem_2_1"] == pytest.approx(825.0)
+    assert deco.details["bounds"]["freight_exchange"] == pytest.approx(855.0)
+    assert deco.status == "optimal" and deco.certificate == "bounded"
+    exact = run(inst, SolveOptions(method="exact", gap=1e-9))
+    assert exact.status == "optimal" and exact.objective == pytest.approx(855.0)
+    assert "monolithic" not in exact.details and len(exact.details["modules"]) == 2  # no Z(j), no MILP
+    assert run(inst, SolveOptions(method="monolithic", gap=1e-9)).objective == pytest.approx(855.0)
+
+
+def test_plant_sets_find_and_prove_a_better_configuration(tiny):
+    # P2 at 4 a unit, SA -> P1 at 5. Pre-processed (manufacturing cost only): P1, total
+    # 765 + 30 x 4 = 885. All at P2: +30 x 2 assembly, -30 x 1 A freight vs the base: 795.
+    # Exchange bounds: {P1} 885 (pruned), {P2} its own decomposition 795 with bound 795,
+    # {P1, P2} 775 + 100 - 30 = 845 (pruned): min 795 proves P2. Theorem 2.1 only gives 765.
+    inst = freight_instance(tiny, p2_unit_cost=4, sa_to_p1=5)
+    res = run(inst, SolveOptions(method="exact", gap=1e-9))
+    assert res.status == "optimal" and res.objective == pytest.approx(795.0)
+    assert list(res.solution.plants.plant) == ["P2"]
+    assert res.details["decomposition"]["objective"] == pytest.approx(885.0)  # the paper's configuration
+    rows = {tuple(r["plants"]): r for r in res.details["plant_sets"]}
+    assert rows[("P1",)]["exchange_bound"] == pytest.approx(885.0) and rows[("P1",)]["objective"] is None
+    assert rows[("P2",)]["objective"] == pytest.approx(795.0)
+    assert rows[("P1", "P2")]["exchange_bound"] == pytest.approx(845.0)
+    assert "monolithic" not in res.details and res.details["bounds"]["theorem_2_1"] is None
+    assert run(inst, SolveOptions(method="monolithic", gap=1e-9)).objective == pytest.approx(795.0)
 
 
 @pytest.mark.parametrize("config", ["LL", "LG", "CC", "CG"])
