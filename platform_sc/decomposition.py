@@ -49,10 +49,14 @@ class ModuleResult:
                                               "build_seconds", "solve_seconds")}
 
 
-def solve_module(S: Sets, module: str, flows: dict | None, opts) -> ModuleResult:
-    """Z''(j) when ``flows`` is given, else Z(j); both with 1/|J| of manufacturing costs."""
+def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None) -> ModuleResult:
+    """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
+    if given); both with 1/|J| of manufacturing costs."""
     t0 = time.perf_counter()
     model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows)
+    if open_set is not None:
+        for p, var in model.mps.items():
+            var.fix(1 if p in open_set else 0)
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     tables = sourcing_tables(model) if res.has_solution and flows is not None else None
@@ -60,18 +64,19 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts) -> ModuleResult
                         res.lower_bound, build, res.solve_seconds, tables)
 
 
-def _map(S: Sets, flows: dict | None, opts, deadline: float | None) -> list[ModuleResult]:
+def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:
     """Solve one problem per module, in worker processes when ``opts.workers > 1``; every
     problem gets the time left until ``deadline`` (the whole solve's limit)."""
     def left():
         return None if deadline is None else max(1.0, deadline - time.perf_counter())
 
     if opts.workers <= 1:
-        return [solve_module(S, j, flows, replace(opts, time_limit=left())) for j in S.modules]
+        return [solve_module(S, j, flows, replace(opts, time_limit=left()), open_set) for j in S.modules]
     ctx = mp.get_context("spawn")  # never fork after HiGHS has started threads
     n = len(S.modules)
     with ProcessPoolExecutor(max_workers=min(opts.workers, n), mp_context=ctx) as pool:
-        return list(pool.map(solve_module, [S] * n, S.modules, [flows] * n, [replace(opts, time_limit=left())] * n))
+        return list(pool.map(solve_module, [S] * n, S.modules, [flows] * n, [replace(opts, time_limit=left())] * n,
+                             [open_set] * n))
 
 
 def _sum(values) -> float | None:
@@ -79,9 +84,11 @@ def _sum(values) -> float | None:
     return None if any(v is None for v in values) else sum(values)
 
 
-def theorem_21_bound(S: Sets, opts, deadline: float | None = None) -> tuple[float | None, list[ModuleResult]]:
-    """Σ_j bound(Z(j)) (None if one is missing) and the per-module results."""
-    bounds = _map(S, None, opts, deadline)
+def theorem_21_bound(S: Sets, opts, deadline: float | None = None,
+                     open_set=None) -> tuple[float | None, list[ModuleResult]]:
+    """Σ_j bound(Z(j)) (None if one is missing) and the per-module results; with
+    ``open_set``, over the configurations setting up exactly those plants."""
+    bounds = _map(S, None, opts, deadline, open_set)
     return _sum(r.lower_bound for r in bounds), bounds
 
 

@@ -13,8 +13,9 @@ not prove optimality within ``gap``:
 2. Enumeration of the sets of set-up plants O (at most 2^6 − 1): every configuration sets up
    exactly one O, so Z* ≥ min_O LB_O. LB_O is first the exchange bound restricted to O; an O
    it cannot prune gets its own decomposition (its pre-processed configuration, a new upper
-   bound) and its own restricted exchange bound. This is what proves the low-volume GG
-   instances, where closing a plant is tempting.
+   bound) and its own restricted exchange bound, then if need be the Theorem 2.1 bound with
+   exactly O set up. This is what proves the low-volume GG instances, where closing a plant
+   is tempting.
 3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
    bound when the plants every module would choose agree.
 4. The full MILP, with the decomposition's objective as a cutoff (HiGHS
@@ -63,11 +64,12 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
             if lb is None:
                 return best, None, built
             row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
-            if O != own and lb < best.objective * (1 - opts.gap) and lb < float("inf"):
-                if deadline is not None and time.perf_counter() > deadline:
-                    return best, None, built
-                res = solve_decomposition(S, opts, theorem_21=False, flows=preprocessed_flows(
-                    S, opts.solver, open_set=O))
+            if lb < best.objective * (1 - opts.gap) and deadline is not None and time.perf_counter() > deadline:
+                return best, None, built
+            if O != own and lb < best.objective * (1 - opts.gap):
+                left = None if deadline is None else max(1.0, deadline - time.perf_counter())
+                res = solve_decomposition(S, replace(opts, time_limit=left), theorem_21=False,
+                                          flows=preprocessed_flows(S, opts.solver, open_set=O))
                 built += res.build_seconds
                 src = res.details["bounds"]["sourcing"]
                 if res.solution is None or src is None:
@@ -77,6 +79,12 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
                 row.update(objective=res.objective, exchange_bound=lb)
                 if res.objective < best.objective:
                     best = res
+            if lb < best.objective * (1 - opts.gap):  # Theorem 2.1 with exactly O set up
+                thm21, parts = theorem_21_bound(S, opts, deadline, open_set=O)
+                built += sum(r.build_seconds for r in parts)
+                row["theorem_2_1"] = thm21
+                lb = max(lb, thm21 if thm21 is not None else lb)
+            row["lower_bound"] = lb
             bounds.append(lb)
             rows.append(row)
     best.details["plant_sets"] = rows
