@@ -18,7 +18,8 @@ not prove optimality within ``gap``:
    is tempting.
 3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
    bound when the plants every module would choose agree.
-4. The full MILP, with the decomposition's objective as a cutoff (HiGHS
+4. The full MILP (restricted to the one set of set-up plants the enumeration left open, if
+   only one is), with the decomposition's objective as a cutoff (HiGHS
    ``objective_bound``: nodes that cannot beat it are pruned), for the remaining time. Its
    solution replaces the decomposed one only if cheaper; the lower bound reported is the
    larger of the two proven bounds. A cutoff solve that ends ``infeasible`` proves that
@@ -91,6 +92,17 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
     return best, min(bounds), built
 
 
+def _open_set_left(res: RunResult, gap: float) -> tuple[frozenset | None, float, float]:
+    """After a complete enumeration: the one set of set-up plants whose bound does not yet
+    prove ``res`` (else None), its bound, and the least bound of all other sets."""
+    rows = res.details.get("plant_sets") or []
+    left = [r for r in rows if r["lower_bound"] < res.objective * (1 - gap)]
+    if len(left) != 1:
+        return None, float("-inf"), float("-inf")
+    others = min((r["lower_bound"] for r in rows if r is not left[0]), default=float("inf"))
+    return frozenset(left[0]["plants"]), left[0]["lower_bound"], others
+
+
 def _proven(res: RunResult, gap: float) -> bool:
     return (all(m["status"] == "optimal" for m in res.details["modules"])
             and res.gap is not None and res.gap <= gap)
@@ -133,20 +145,29 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
     t1 = time.perf_counter()
     model = build_model(S)
+    open_set, open_bound, others = _open_set_left(deco, opts.gap)
+    if open_set is not None:  # every other set of plants is already bounded above: only this one
+        for p, var in model.mps.items():
+            var.fix(1 if p in open_set else 0)
     build = time.perf_counter() - t1
     options = dict(opts.solver_options)
     if opts.solver == "highs":
         options["objective_bound"] = deco.objective
     res = solve_model(model, opts.solver, left, opts.gap, opts.threads, opts.tee, options)
-    lower = max(b for b in (deco.lower_bound, res.lower_bound) if b is not None)
+    if open_set is None:
+        lower = max(b for b in (deco.lower_bound, res.lower_bound) if b is not None)
+    else:  # the MILP bounds the remaining set; the others keep their enumeration bounds
+        within = deco.objective if res.status == "infeasible" else max(open_bound, res.lower_bound or open_bound)
+        lower = max(b for b in (deco.lower_bound, min(others, within)) if b is not None)
     details = {**deco.details, "monolithic": {"status": res.status, "objective": res.objective,
-                                             "lower_bound": res.lower_bound, "seconds": res.solve_seconds}}
+                                             "lower_bound": res.lower_bound, "seconds": res.solve_seconds,
+                                             "plants_set_up": sorted(open_set) if open_set else None}}
     build_total, solve_total = deco.build_seconds + build, deco.solve_seconds + res.solve_seconds
     if res.has_solution and res.objective < deco.objective:
         solution, objective = extract(model), res.objective
     else:
         solution, objective = deco.solution, deco.objective
-        if res.status == "infeasible":  # the cutoff search found nothing cheaper: proven
+        if res.status == "infeasible" and open_set is None:  # nothing cheaper anywhere: proven
             lower = objective
     gap = relative_gap(objective, min(lower, objective))
     status = "optimal" if gap is not None and gap <= opts.gap else (

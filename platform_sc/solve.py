@@ -85,12 +85,13 @@ def _solve_highs(model, time_limit, gap, threads, tee, options) -> SolveResult:
     t0 = time.perf_counter()
     res = solver.solve(model, **config)
     status = _NEW_STATUS.get(res.termination_condition, res.termination_condition.name)
-    objective = bound = None
+    objective = None
+    # the dual bound holds even without an incumbent (e.g. a cutoff search stopped by time)
+    bound = res.objective_bound if res.objective_bound is not None and math.isfinite(res.objective_bound) else None
     if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
         res.solution_loader.load_vars()
         _polish(model, solver, {**config, "tee": False, "solver_options": {}})
         objective = pyo.value(model.total_cost)
-        bound = res.objective_bound if res.objective_bound is not None else None
     seconds = time.perf_counter() - t0
     if status == "optimal" and bound is None:
         bound = objective

@@ -65,6 +65,11 @@ def test_exact_method_proves_the_free_plant_optimum(tiny):
     assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
+    # the plant-set enumeration proves {P1} and {P2} alone (435 each, forced configurations)
+    # and leaves {P1, P2} at 345, so the cutoff MILP runs with exactly both plants set up
+    bounds = {tuple(r["plants"]): r["lower_bound"] for r in res.details["plant_sets"]}
+    assert bounds == pytest.approx({("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 345.0})
+    assert res.details["monolithic"]["plants_set_up"] == ["P1", "P2"]
 
 
 def freight_instance(tiny, p2_unit_cost=8, sa_to_p1=4):
