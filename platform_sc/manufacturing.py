@@ -85,7 +85,7 @@ def freight_credit(S: Sets, reference: dict) -> dict[tuple[str, str], float] | N
         total = 0.0
         for j in S.modules:
             best = 0.0
-            for p in ref_plants[seg] - {p2}:
+            for p in ref_plants.get(seg, set()) - {p2}:  # a segment without demand moves nothing
                 for s in reach.get((p2, j), []):
                     if (s, p) not in S.ship:
                         return None
