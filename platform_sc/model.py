@@ -28,11 +28,13 @@ only in how finely the balance (8) and the tooling link (10) are written:
   minimum level for k's module is t, so which accept the same options);
 * "segment": sts[s,p,m,k], the classic strong form of fixed-charge network design.
 
-``flows_by=None`` chooses from the data: "plant" when every supplier can ship to one plant
-only (LL, CC, CG), "threshold" when suppliers serve several plants (LG, GG), "segment" when
-a regional local-content rule needs to know where units are sold. Measured on the paper's block
-(benchmarks/README.md): per plant the CG decomposition is 2–7× faster than per segment,
-while on LG per plant is slower and per threshold class about 1.4× faster than per segment.
+``flows_by=None`` chooses from the data: "segment" when at most one supplier can bring each
+option to each plant (LL and CC with low capability: the split over suppliers is trivial and
+the per-segment links are tight) or when a regional local-content rule needs to know where
+units are sold; else "threshold" when suppliers serve several plants (LG, GG), "plant"
+otherwise (LL, CC, CG). Measured on the paper's block (benchmarks/README.md): per plant the
+CG decomposition is 2–7× faster than per segment, LL high 2.8×; LL low is 1.9× faster per
+segment; on LG per plant is slower and per threshold class 1.4× faster than per segment.
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
@@ -68,6 +70,13 @@ def choose_flows_by(S: Sets, plants, suppliers) -> str:
     for s, p in S.ship:
         if p in plants and s in suppliers:
             reach[s] = reach.get(s, 0) + 1
+    sources: dict = {}  # (plant, option) -> suppliers able to make it and ship it there
+    for s, k in S.stc:
+        for p in plants:
+            if s in suppliers and (s, p) in S.ship:
+                sources[p, k] = sources.get((p, k), 0) + 1
+    if all(n <= 1 for n in sources.values()):
+        return "segment"
     return "threshold" if any(n > 1 for n in reach.values()) else "plant"
 
 

@@ -48,9 +48,11 @@ def test_module_problems_same_optimum(sets):
 
 
 def test_automatic_choice():
-    # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per class
-    cg = build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))))
-    lg = build_model(Sets(validate(generate("LG", 6, 150000, "low", "medium", 2, 0))))
-    assert (cg.index.FLOWS_BY, lg.index.FLOWS_BY) == ("plant", "threshold")
+    # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per class;
+    # LL low: one local supplier can make each option (lower or upper half) -> per segment
+    def form(config, capability):
+        return build_model(Sets(validate(generate(config, 6, 150000, capability, "medium", 2, 0)))).index.FLOWS_BY
+    assert [form("CG", "low"), form("LG", "low"), form("LL", "high"), form("LL", "low")] == \
+        ["plant", "threshold", "plant", "segment"]
     with pytest.raises(ValueError, match="flows_by must be"):
         build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))), flows_by="arc")
