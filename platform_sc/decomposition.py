@@ -65,18 +65,24 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None) 
 
 
 def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:
-    """Solve one problem per module, in worker processes when ``opts.workers > 1``; every
-    problem gets the time left until ``deadline`` (the whole solve's limit)."""
+    """Solve one problem per module, over ``opts.workers`` processes (this one included);
+    every problem gets the time left until ``deadline`` (the whole solve's limit)."""
     def left():
         return None if deadline is None else max(1.0, deadline - time.perf_counter())
 
+    def solve(j):
+        return solve_module(S, j, flows, replace(opts, time_limit=left()), open_set)
+
     if opts.workers <= 1:
-        return [solve_module(S, j, flows, replace(opts, time_limit=left()), open_set) for j in S.modules]
-    ctx = mp.get_context("spawn")  # never fork after HiGHS has started threads
-    n = len(S.modules)
-    with ProcessPoolExecutor(max_workers=min(opts.workers, n), mp_context=ctx) as pool:
-        return list(pool.map(solve_module, [S] * n, S.modules, [flows] * n, [replace(opts, time_limit=left())] * n,
-                             [open_set] * n))
+        return [solve(j) for j in S.modules]
+    # this process takes every workers-th module itself while workers - 1 spawned processes
+    # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
+    w = min(opts.workers, len(S.modules))
+    with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
+        remote = {j: pool.submit(solve_module, S, j, flows, replace(opts, time_limit=left()), open_set)
+                  for i, j in enumerate(S.modules) if i % w}
+        local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
+        return [local[j] if j in local else remote[j].result() for j in S.modules]
 
 
 def _sum(values) -> float | None:

@@ -133,6 +133,15 @@ def test_decomposition_equals_monolithic_on_generated(config):
     assert deco.objective == pytest.approx(mono.objective, rel=1e-6)
 
 
+def test_module_problems_in_parallel_processes_give_the_same_solution():
+    from platform_sc.scenarios import generate
+    inst = generate("LG", 6, 150000, "high", "medium", 2, 3)
+    one = run(inst, SolveOptions(method="decomposition", gap=1e-9))
+    two = run(inst, SolveOptions(method="decomposition", gap=1e-9, workers=2))
+    assert two.status == "optimal" and two.objective == pytest.approx(one.objective, rel=1e-9)
+    assert [m["module"] for m in two.details["modules"]] == [m["module"] for m in one.details["modules"]]
+
+
 def test_gg_bounds_sandwich_the_monolithic_optimum():
     from platform_sc.scenarios import generate
     inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
