@@ -86,6 +86,7 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
                 row["theorem_2_1"] = thm21
                 lb = max(lb, thm21 if thm21 is not None else lb)
             row["lower_bound"] = lb
+            log.info("plant set %s: lower bound %s, decomposed objective %s", row["plants"], lb, row["objective"])
             bounds.append(lb)
             rows.append(row)
     best.details["plant_sets"] = rows
@@ -142,6 +143,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     if _proven(deco, opts.gap):
         deco.status = "optimal"
         return deco
+    log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
     t1 = time.perf_counter()
     model = build_model(S)

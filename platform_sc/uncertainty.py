@@ -131,6 +131,7 @@ def solve_stochastic(S: Sets, opts: SolveOptions) -> RunResult:
     t0 = time.perf_counter()
     scenarios = demand_scenarios(S)
     model = build_extensive_form(scenarios)
+    log.info("extensive form: %d demand scenarios, %d variables", len(scenarios), model.nvariables())
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     details = {"scenarios": [{"scenario": sc.name, "probability": sc.probability,
