@@ -53,10 +53,8 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None) 
     """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
     if given); both with 1/|J| of manufacturing costs."""
     t0 = time.perf_counter()
-    model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows)
-    if open_set is not None:
-        for p, var in model.mps.items():
-            var.fix(1 if p in open_set else 0)
+    model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows,
+                        open_set=open_set)
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     tables = sourcing_tables(model) if res.has_solution and flows is not None else None

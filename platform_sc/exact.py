@@ -146,11 +146,9 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
     t1 = time.perf_counter()
-    model = build_model(S)
+    # if every other set of set-up plants is already bounded above, search only this one
     open_set, open_bound, others = _open_set_left(deco, opts.gap)
-    if open_set is not None:  # every other set of plants is already bounded above: only this one
-        for p, var in model.mps.items():
-            var.fix(1 if p in open_set else 0)
+    model = build_model(S, open_set=open_set)
     build = time.perf_counter() - t1
     options = dict(opts.solver_options)
     if opts.solver == "highs":
@@ -159,7 +157,8 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     if open_set is None:
         lower = max(b for b in (deco.lower_bound, res.lower_bound) if b is not None)
     else:  # the MILP bounds the remaining set; the others keep their enumeration bounds
-        within = deco.objective if res.status == "infeasible" else max(open_bound, res.lower_bound or open_bound)
+        within = deco.objective if res.status == "infeasible" else max(
+            b for b in (open_bound, res.lower_bound) if b is not None)
         lower = max(b for b in (deco.lower_bound, min(others, within)) if b is not None)
     details = {**deco.details, "monolithic": {"status": res.status, "objective": res.objective,
                                              "lower_bound": res.lower_bound, "seconds": res.solve_seconds,

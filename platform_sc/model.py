@@ -325,12 +325,14 @@ COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_bal
 
 
 def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
-                fixed_flows: dict | None = None, flows_by: str | None = None) -> pyo.ConcreteModel:
+                fixed_flows: dict | None = None, flows_by: str | None = None,
+                open_set=None) -> pyo.ConcreteModel:
     """Build the MILP (or a per-module problem) over sparse index sets.
 
     ``instance`` must be validated (:func:`platform_sc.validate.validate`). ``fixed_flows``
     maps (plant, segment) -> finished units; plants with flow are set up. ``flows_by``:
     "plant", "threshold", "segment" or None (chosen from the data, see module docstring).
+    ``open_set``: set up exactly these plants (the exact method's enumeration of plant sets).
     """
     if flows_by not in (None, *FLOWS_BY):
         raise ValueError(f"flows_by must be one of {FLOWS_BY} or None, not {flows_by!r}")
@@ -359,5 +361,8 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
     for family in COMMON_FAMILIES + RULE_FAMILIES:
         family(m, S, I)
     total_cost(m, S, I, manufacturing_scale)
+    if open_set is not None:
+        for p, var in m.mps.items():
+            var.fix(1 if p in open_set else 0)
     log.debug("built model: %d variables, %d constraints", m.nvariables(), m.nconstraints())
     return m
