@@ -11,7 +11,7 @@ from .solve import DEFAULT_GAP
 class SolveOptions:
     """How to solve: one typed object passed through every method."""
 
-    method: str = "auto"             # auto | monolithic | decomposition
+    method: str = "auto"             # auto | monolithic | decomposition | exact | stochastic
     solver: str = "highs"
     time_limit: float | None = None  # seconds, whole solve
     gap: float = DEFAULT_GAP         # relative MIP gap to prove
@@ -19,6 +19,7 @@ class SolveOptions:
     threads: int = 1
     solver_options: dict = field(default_factory=dict)
     workers: int = 1                 # processes for the per-module problems (decomposition)
+    wait_and_see: bool = True        # stochastic: also solve each demand scenario alone (EVPI)
 
 
 @dataclass

@@ -16,13 +16,16 @@ Input: the optional table ``demand_scenarios.csv`` (``scenario,probability,regio
 demand_scale``): in scenario ω every segment of ``region`` has its demand multiplied by
 ``demand_scale`` (regions not listed keep theirs). Also reported: the wait-and-see value
 Σ π_ω Z*_ω (each scenario planned alone) and EVPI = Z_stoch − wait-and-see, the most a
-perfect demand forecast is worth (as the range [evpi_low, evpi_high] the bounds prove).
+perfect demand forecast is worth (as the range [evpi_low, evpi_high] the bounds prove). That
+is one more solve per scenario, within the same time limit; ``SolveOptions.wait_and_see =
+False`` (``--no-wait-and-see``) skips it.
 """
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -57,9 +60,19 @@ class DemandScenario:
     sets: Sets
 
 
+_SCENARIOS: "weakref.WeakKeyDictionary[Sets, list[DemandScenario]]" = weakref.WeakKeyDictionary()
+
+
 def demand_scenarios(S: Sets) -> list[DemandScenario]:
     """The scenarios of a validated instance, each validated with its own demand (capacity
-    problems are reported naming the scenario)."""
+    problems are reported naming the scenario). Computed once per ``S``: the method and the
+    pipeline's verification share them."""
+    if S not in _SCENARIOS:
+        _SCENARIOS[S] = _scaled_scenarios(S)
+    return _SCENARIOS[S]
+
+
+def _scaled_scenarios(S: Sets) -> list[DemandScenario]:
     from .validate import validate  # validate checks this module's table: import late
     table = S.instance[TABLE]
     base = Instance({t: f for t, f in S.instance.tables.items() if t != TABLE}, S.instance.name,
@@ -141,17 +154,26 @@ def solve_stochastic(S: Sets, opts: SolveOptions) -> RunResult:
         solution = combine_scenarios([sc.name for sc in scenarios], [extract(b) for b in model.blocks])
         for row, b in zip(details["scenarios"], model.blocks):
             row["cost"] = pyo.value(b.total_cost.expr)
-        details.update(_wait_and_see(scenarios, opts, res))
+        if opts.wait_and_see:
+            deadline = None if opts.time_limit is None else t0 + opts.time_limit
+            details.update(_wait_and_see(scenarios, opts, res, deadline))
     certificate = "exact" if res.status == "optimal" else ("bounded" if res.lower_bound is not None else "none")
     return RunResult(res.status, "stochastic", res.objective, res.lower_bound, res.gap, build,
                      time.perf_counter() - t0 - build, certificate=certificate, details=details,
                      solution=solution, model=model)
 
 
-def _wait_and_see(scenarios: list[DemandScenario], opts: SolveOptions, res) -> dict:
-    """Σ π_ω Z*_ω, each scenario planned alone, and the range EVPI is proven to lie in."""
+def _wait_and_see(scenarios: list[DemandScenario], opts: SolveOptions, res, deadline: float | None) -> dict:
+    """Σ π_ω Z*_ω, each scenario planned alone, and the range EVPI is proven to lie in; the
+    scenario solves share what is left of the time limit (None values when it runs out)."""
     from .pipeline import solve_auto  # the best method for each deterministic scenario
-    alone = [solve_auto(sc.sets, opts) for sc in scenarios]
+    alone = []
+    for sc in scenarios:
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left < 1.0:
+            log.warning("no time left for the wait-and-see solves; EVPI not reported")
+            return {"wait_and_see": None}
+        alone.append(solve_auto(sc.sets, replace(opts, time_limit=left)))
     if any(r.objective is None or r.lower_bound is None for r in alone) or res.lower_bound is None:
         return {"wait_and_see": None}
     ws = sum(sc.probability * r.objective for sc, r in zip(scenarios, alone))

@@ -58,3 +58,24 @@ def test_demand_scenarios_validate_with_clear_errors(tiny):
         {"scenario": "boom", "probability": 0.5, "region": "R1", "demand_scale": 5.0}])
     with pytest.raises(InputError, match="in demand scenario 'boom'"):
         run(from_frames(tiny))
+
+
+def test_no_wait_and_see_from_the_command_line(tiny, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from platform_sc import uncertainty
+    from platform_sc.cli import main
+    from platform_sc.io import write_folder
+
+    write_folder(from_frames(two_scenarios(tiny)), tmp_path / "inst")
+    calls = []
+    scale = uncertainty.scale_demand
+    monkeypatch.setattr(uncertainty, "scale_demand", lambda *a: calls.append(a) or scale(*a))
+    out = CliRunner().invoke(main, ["solve", str(tmp_path / "inst"), "--gap", "1e-9", "--json", "--no-wait-and-see"])
+    assert out.exit_code == 0, out.output
+    res = json.loads(out.output)
+    assert res["status"] == "optimal" and res["objective"] == pytest.approx(3015.0)
+    assert "wait_and_see" not in res["details"]
+    assert len(calls) == 2  # each scenario scaled and validated once, for solving and verifying

@@ -8,9 +8,8 @@ import click
 import pandas as pd
 
 from ..batch import read_results, run_batch
-from ..result import SolveOptions
 from ..scenarios import load_grid
-from .common import friendly_errors, parse_solver_options, solver_options
+from .common import friendly_errors, solver_options
 
 EXIT_INTERRUPTED = 130
 
@@ -28,12 +27,9 @@ def _stop(signum, frame):
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", help="Submit to a Dask cluster instead.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @friendly_errors
-def batch(scenario_file, db, names, method, solver, time_limit, gap, solver_option, tee, workers,
-          retry_failed, dask_scheduler, no_progress):
+def batch(scenario_file, db, names, opts, workers, retry_failed, dask_scheduler, no_progress):
     """Solve every grid point of SCENARIO_FILE; re-running resumes where it stopped."""
     points = load_grid(scenario_file, list(names) or None)
-    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
-                        solver_options=parse_solver_options(solver_option))
     previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
     try:
         summary = run_batch(points, db, opts, workers=workers, retry_failed=retry_failed,

@@ -6,6 +6,7 @@ import functools
 import click
 
 from ..errors import InputError, SolveError
+from ..result import SolveOptions
 from ..solve import DEFAULT_GAP
 
 EXIT_NO_SOLUTION = 1
@@ -32,10 +33,20 @@ MODULE_WORKERS = "Processes for the per-module problems of the decomposition."
 
 
 def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
-    """Options every solving command shares (``@solver_options`` or
-    ``@solver_options(workers_help=...)`` where --workers means something else)."""
+    """Options every solving command shares, handed to the command as one ``opts``
+    (:class:`SolveOptions`). ``@solver_options(workers_help=...)`` where --workers means
+    something else: then the command receives ``workers`` itself."""
     if func is None:
         return lambda f: solver_options(f, workers_help=workers_help)
+
+    @functools.wraps(func)
+    def wrapper(*args, method, solver, time_limit, gap, solver_option, tee, no_wait_and_see, **kwargs):
+        module_workers = kwargs.pop("workers") if workers_help == MODULE_WORKERS else 1
+        opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee,
+                            workers=module_workers, solver_options=parse_solver_options(solver_option),
+                            wait_and_see=not no_wait_and_see)
+        return func(*args, opts=opts, **kwargs)
+
     for option in reversed([
         click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact", "stochastic"]), default="auto",
                      show_default=True, help="auto picks by instance; exact = decomposition bounds + cutoff MILP."),
@@ -47,9 +58,11 @@ def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
         click.option("--log", "tee", is_flag=True, help="Stream the solver log."),
         click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
                      help=workers_help),
+        click.option("--no-wait-and-see", is_flag=True,
+                     help="Stochastic method: skip solving each demand scenario alone (no EVPI)."),
     ]):
-        func = option(func)
-    return func
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def parse_solver_options(pairs) -> dict:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..batch import read_results
-from .common import EXIT_NO_SOLUTION, friendly_errors, parse_solver_options, solver_options
+from .common import EXIT_NO_SOLUTION, friendly_errors, solver_options
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -51,10 +51,10 @@ def plot(db, out, fmt, y, x, by):
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Image file (.png, .svg or .pdf).")
 @solver_options
 @friendly_errors
-def draw(instance, db, scenario_id, out, method, solver, time_limit, gap, solver_option, tee, workers):
+def draw(instance, db, scenario_id, out, opts):
     """Draw the supply network of INSTANCE (solved first) or of a stored batch scenario."""
     from ..network import draw_network, from_store
-    from ..pipeline import SolveOptions, run
+    from ..pipeline import run
 
     if (instance is None) == (db is None) or (db is None) != (scenario_id is None):
         raise click.UsageError("give either INSTANCE or both --db DB and --scenario ID")
@@ -65,8 +65,6 @@ def draw(instance, db, scenario_id, out, method, solver, time_limit, gap, solver
         inst, solution = from_store(db, scenario_id)
         title = f"Supply network — {scenario_id}"
     else:
-        opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee, workers=workers,
-                            solver_options=parse_solver_options(solver_option))
         result = run(instance, opts)
         if result.solution is None:
             click.echo(f"error: no solution found (status {result.status})", err=True)

@@ -6,8 +6,8 @@ import json
 import click
 
 from ..measures import configurations
-from ..pipeline import SolveOptions, run
-from .common import EXIT_NO_SOLUTION, friendly_errors, parse_solver_options, solver_options
+from ..pipeline import run
+from .common import EXIT_NO_SOLUTION, friendly_errors, solver_options
 
 
 def _money(x) -> str:
@@ -38,10 +38,8 @@ def format_result(result) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write the solution tables as CSV here.")
 @friendly_errors
-def solve(instance, method, solver, time_limit, gap, solver_option, tee, workers, as_json, out):
+def solve(instance, opts, as_json, out):
     """Solve INSTANCE (a folder of CSV files or an .xlsx workbook)."""
-    opts = SolveOptions(method=method, solver=solver, time_limit=time_limit, gap=gap, tee=tee, workers=workers,
-                        solver_options=parse_solver_options(solver_option))
     result = run(instance, opts, out=out)
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2))
