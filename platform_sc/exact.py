@@ -55,42 +55,55 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
     when not every set could be bounded, e.g. out of time), and the build seconds spent."""
     if len(S.plants) > MAX_PLANTS_ENUMERATED or deco.details["bounds"]["sourcing"] is None:
         return deco, None, 0.0
-    ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
-    own = frozenset(p for p, _ in ref)
-    best, bounds, rows, built = deco, [], [], 0.0
+    best, rows, built = deco, [], 0.0
     for n in range(1, len(S.plants) + 1):
         for plants in combinations(S.plants, n):
-            O = frozenset(plants)
-            lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O)
-            if lb is None:
+            row, res, spent = _bound_plant_set(S, opts, deco, frozenset(plants), best.objective, deadline)
+            built += spent
+            if row is None:
                 return best, None, built
-            row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
-            if lb < best.objective * (1 - opts.gap) and deadline is not None and time.perf_counter() > deadline:
-                return best, None, built
-            if O != own and lb < best.objective * (1 - opts.gap):
-                left = None if deadline is None else max(1.0, deadline - time.perf_counter())
-                res = solve_decomposition(S, replace(opts, time_limit=left), theorem_21=False,
-                                          flows=preprocessed_flows(S, opts.solver, open_set=O))
-                built += res.build_seconds
-                src = res.details["bounds"]["sourcing"]
-                if res.solution is None or src is None:
-                    return best, None, built
-                own_lb = exchange_bound(S, _flows(res), src, opts.solver, open_set=O)
-                lb = max(lb, own_lb if own_lb is not None else lb)
-                row.update(objective=res.objective, exchange_bound=lb)
-                if res.objective < best.objective:
-                    best = res
-            if lb < best.objective * (1 - opts.gap):  # Theorem 2.1 with exactly O set up
-                thm21, parts = theorem_21_bound(S, opts, deadline, open_set=O)
-                built += sum(r.build_seconds for r in parts)
-                row["theorem_2_1"] = thm21
-                lb = max(lb, thm21 if thm21 is not None else lb)
-            row["lower_bound"] = lb
-            log.info("plant set %s: lower bound %s, decomposed objective %s", row["plants"], lb, row["objective"])
-            bounds.append(lb)
+            if res is not None and res.objective < best.objective:
+                best = res
+            log.info("plant set %s: lower bound %s, decomposed objective %s", row["plants"], row["lower_bound"],
+                     row["objective"])
             rows.append(row)
     best.details["plant_sets"] = rows
-    return best, min(bounds), built
+    return best, min(r["lower_bound"] for r in rows), built
+
+
+def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: float, deadline: float | None):
+    """LB_O for the configurations setting up exactly the plants O, each step only while
+    it does not prove ``incumbent``: the exchange bound with the pre-processed reference;
+    O's own decomposition (a new upper bound) and exchange bound; Theorem 2.1 within O.
+    Returns (row, O's decomposition or None, build seconds); row is None when O could not
+    be bounded (a bound that does not apply, or out of time)."""
+    ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
+    lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O)
+    if lb is None:
+        return None, None, 0.0
+    row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
+    res, built = None, 0.0
+    if lb < incumbent * (1 - opts.gap) and deadline is not None and time.perf_counter() > deadline:
+        return None, None, built
+    if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
+        left = None if deadline is None else max(1.0, deadline - time.perf_counter())
+        res = solve_decomposition(S, replace(opts, time_limit=left), theorem_21=False,
+                                  flows=preprocessed_flows(S, opts.solver, open_set=O))
+        built += res.build_seconds
+        src = res.details["bounds"]["sourcing"]
+        if res.solution is None or src is None:
+            return None, None, built
+        own = exchange_bound(S, _flows(res), src, opts.solver, open_set=O)
+        lb = max(lb, own if own is not None else lb)
+        row.update(objective=res.objective, exchange_bound=lb)
+        incumbent = min(incumbent, res.objective)
+    if lb < incumbent * (1 - opts.gap):
+        thm21, parts = theorem_21_bound(S, opts, deadline, open_set=O)
+        built += sum(r.build_seconds for r in parts)
+        row["theorem_2_1"] = thm21
+        lb = max(lb, thm21 if thm21 is not None else lb)
+    row["lower_bound"] = lb
+    return row, res, built
 
 
 def _open_set_left(res: RunResult, gap: float) -> tuple[frozenset | None, float, float]:
