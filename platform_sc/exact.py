@@ -17,7 +17,9 @@ not prove optimality within ``gap``:
    exactly O set up. This is what proves the low-volume GG instances, where closing a plant
    is tempting.
 3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
-   bound when the plants every module would choose agree.
+   bound when the plants every module would choose agree. Skipped when step 2 bounded every
+   set O: Theorem 2.1 over all configurations is then at most min_O LB_O (each LB_O is the
+   Theorem 2.1 bound within O, or already proves the incumbent).
 4. The full MILP (restricted to the one set of set-up plants the enumeration left open, if
    only one is), with the decomposition's objective as a cutoff (HiGHS
    ``objective_bound``: nodes that cannot beat it are pruned), for the remaining time. Its
@@ -145,7 +147,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(best, deco.lower_bound)  # exchange bounds hold whatever their reference
         _raise_bound(best, lower)
         deco = best
-    if not _proven(deco, opts.gap):
+    if not _proven(deco, opts.gap) and "plant_sets" not in deco.details:
         thm21, bounds = theorem_21_bound(S, sub, deadline)
         built += sum(r.build_seconds for r in bounds)
         deco.details["bounds"]["theorem_2_1"] = thm21

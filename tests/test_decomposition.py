@@ -70,6 +70,9 @@ def test_exact_method_proves_the_free_plant_optimum(tiny):
     bounds = {tuple(r["plants"]): r["lower_bound"] for r in res.details["plant_sets"]}
     assert bounds == pytest.approx({("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 345.0})
     assert res.details["monolithic"]["plants_set_up"] == ["P1", "P2"]
+    # Theorem 2.1 over all configurations (345 = min of the sets' bounds) is not re-solved
+    assert res.details["bounds"]["theorem_2_1"] is None
+    assert [m["kind"] for m in res.details["modules"]] == ["Z''"] * 2
 
 
 def freight_instance(tiny, p2_unit_cost=8, sa_to_p1=4):
