@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory as NewSolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition as TC
+
+from .highs import load, run_highs
 
 log = logging.getLogger(__name__)
 
@@ -39,63 +39,15 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-_NEW_STATUS = {
-    TC.convergenceCriteriaSatisfied: "optimal",
-    TC.maxTimeLimit: "time_limit",
-    TC.iterationLimit: "iteration_limit",
-    TC.interrupted: "interrupted",
-    TC.provenInfeasible: "infeasible",
-    TC.locallyInfeasible: "infeasible",
-    TC.infeasibleOrUnbounded: "infeasible_or_unbounded",
-    TC.unbounded: "unbounded",
-}
-
-
-def _polish(model, solver, config) -> None:
-    """HiGHS accepts a binary within 1e-6 of integral, and a binary at 1e-7 still lets a
-    flow of bound·1e-7 units through (a fraction of a unit on a 200,000-unit link). Fix the
-    integer variables at their rounded values and re-solve the LP, so that the reported
-    flows agree exactly with the reported decisions; keep the values if that LP fails."""
-    loose = [v for v in model.component_data_objects(pyo.Var, active=True)
-             if v.is_integer() and not v.fixed and v.value is not None]
-    if all(abs(v.value - round(v.value)) <= 1e-9 for v in loose):
-        return
-    saved = [(v, v.value) for v in loose]
-    for v in loose:
-        v.fix(round(v.value))
-    try:
-        res = solver.solve(model, **{**config, "rel_gap": 0.0, "time_limit": 60.0})
-        if res.solution_status == SolutionStatus.optimal:
-            res.solution_loader.load_vars()
-        else:
-            log.warning("polishing LP ended %s; keeping the MIP values", res.termination_condition.name)
-            for v, x in saved:
-                v.set_value(x)
-    finally:
-        for v in loose:
-            v.unfix()
-
-
 def _solve_highs(model, time_limit, gap, threads, tee, options) -> SolveResult:
-    solver = NewSolverFactory("highs")
-    config = dict(load_solutions=False, raise_exception_on_nonoptimal_result=False, tee=tee,
-                  rel_gap=gap, threads=threads, solver_options=dict(options or {}))
-    if time_limit is not None:
-        config["time_limit"] = time_limit
     t0 = time.perf_counter()
-    res = solver.solve(model, **config)
-    status = _NEW_STATUS.get(res.termination_condition, res.termination_condition.name)
+    run = run_highs(model, time_limit, gap, threads, tee, options)
     objective = None
-    # the dual bound holds even without an incumbent (e.g. a cutoff search stopped by time)
-    bound = res.objective_bound if res.objective_bound is not None and math.isfinite(res.objective_bound) else None
-    if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
-        res.solution_loader.load_vars()
-        _polish(model, solver, {**config, "tee": False, "solver_options": {}})
+    if run.values is not None:
+        load(run)
         objective = pyo.value(model.total_cost)
-    seconds = time.perf_counter() - t0
-    if status == "optimal" and bound is None:
-        bound = objective
-    return SolveResult(status, objective, bound, relative_gap(objective, bound), seconds, "highs")
+    bound = objective if run.status == "optimal" and run.bound is None else run.bound
+    return SolveResult(run.status, objective, bound, relative_gap(objective, bound), time.perf_counter() - t0, "highs")
 
 
 def _solve_legacy(model, name, time_limit, gap, tee, options) -> SolveResult:

@@ -20,20 +20,26 @@ def test_polishing_makes_flows_agree_with_rounded_binaries():
     # HiGHS accepts binaries within 1e-6 of integral; a tooling binary at 1e-7 would let
     # flows leak through an untooled link. Polishing fixes the rounded binaries and
     # re-solves the LP, so flows and decisions agree exactly.
-    import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
+    import highspy
 
+    from platform_sc.highs import _polish, compile_model, run_highs
     from platform_sc.model import build_model
-    from platform_sc.solve import _polish, solve_model
     from platform_sc.validate import validate
     from platform_sc.io import read
 
     model = build_model(validate(read(DATA / "tiny")))
-    assert solve_model(model).objective == 765.0
-    used = next(v for v in model.sft.values() if v.value > 0.5)
-    used.set_value(1 - 1e-7)
-    for v in model.sts.values():
-        v.set_value(v.value * 0.999)  # flows off, as a sloppy incumbent would have them
-    _polish(model, SolverFactory("highs"), dict(load_solutions=False, raise_exception_on_nonoptimal_result=False))
-    assert used.value == 1.0 and not used.fixed
-    assert pyo.value(model.total_cost) == 765.0
+    run = run_highs(model, None, 1e-4, 1, False)
+    assert run.status == "optimal" and run.objective == 765.0
+    lp, columns = compile_model(model)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    values = list(run.values)
+    used = next(i for i, v in enumerate(columns) if v.parent_component() is model.sft and values[i] > 0.5)
+    values[used] = 1 - 1e-7
+    for i, v in enumerate(columns):
+        if v.parent_component() is model.sts:
+            values[i] *= 0.999  # flows off, as a sloppy incumbent would have them
+    polished = _polish(h, lp, values)
+    assert polished[used] == 1.0
+    assert h.getInfo().objective_function_value == 765.0
