@@ -1,10 +1,13 @@
 """A direct HiGHS interface: Pyomo's linear compiler into one ``highspy`` model.
 
-Pyomo's persistent HiGHS interface spends more time translating the model than HiGHS spends
-solving the small per-module problems (0.1–0.2 s per module problem against 0.05–0.1 s of
-HiGHS on the paper's CC/LL blocks). Here every active constraint and the objective go
-through :class:`pyomo.repn.linear.LinearRepnVisitor` (the compiler Pyomo's LP writer uses)
-into one row-wise matrix handed to HiGHS in a single call. Fixed variables are constants.
+Pyomo's persistent HiGHS interface (``pyomo.contrib.solver``) spends longer translating the
+small per-module problems than HiGHS spends solving them: on CC/72/2M/low, 1.0 s per instance
+outside HiGHS against 0.3–0.4 s inside; 0.45 s outside with this module. Every active
+constraint and the objective go through :class:`pyomo.repn.linear.LinearRepnVisitor` (the
+compiler of Pyomo's LP writer) into one row-wise matrix handed to HiGHS in a single call;
+fixed variables are constants. Rows and columns come in the order the persistent interface
+used (constraints in declaration order, variables as first met), so HiGHS sees the same
+model. Polishing re-solves in the same HiGHS object.
 """
 from __future__ import annotations
 
