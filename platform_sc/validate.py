@@ -246,15 +246,16 @@ def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     th = t["thresholds"].reset_index().rename(columns={"index": "row"})
     acceptable = th.merge(cap, on=["segment", "module"])
     best = acceptable[acceptable["level"] >= acceptable["min_level"]].groupby("row")["capacity"].max()
-    for i, row in th.iterrows():
-        where = f"segment {row['segment']!r}, module {row['module']!r}"
-        if row["row"] not in best.index:
-            rep.add("thresholds", row["row"], "min_level", f"{where}: no supplier that can reach this segment's "
-                    f"plants makes an option of level >= {row['min_level']}")
-        elif best[row["row"]] < demand[row["segment"]] - 1e-9:
-            rep.add("thresholds", row["row"], "min_level", f"{where}: the suppliers of any acceptable option can "
-                    f"make at most {best[row['row']]:,.0f} units of it, but the segment needs "
-                    f"{demand[row['segment']]:,.0f} of one option")
+    best = best.to_dict()
+    for row in th.itertuples(index=False):
+        where = f"segment {row.segment!r}, module {row.module!r}"
+        if row.row not in best:
+            rep.add("thresholds", row.row, "min_level", f"{where}: no supplier that can reach this segment's "
+                    f"plants makes an option of level >= {row.min_level}")
+        elif best[row.row] < demand[row.segment] - 1e-9:
+            rep.add("thresholds", row.row, "min_level", f"{where}: the suppliers of any acceptable option can "
+                    f"make at most {best[row.row]:,.0f} units of it, but the segment needs "
+                    f"{demand[row.segment]:,.0f} of one option")
 
 
 def validate(inst: Instance) -> Instance:
