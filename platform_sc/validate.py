@@ -120,55 +120,57 @@ def _semantics(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         for module in t["modules"]["module"]:
             if (seg, module) not in have:
                 rep.add("thresholds", None, None, f"no threshold for segment {seg!r}, module {module!r}")
-    for i, row in th.iterrows():
-        top = max_level.get(row["module"])
-        if top is not None and row["min_level"] > top:
+    for i, seg, module, level in zip(th.index, th["segment"], th["module"], th["min_level"]):
+        top = max_level.get(module)
+        if top is not None and level > top:
             rep.add("thresholds", i, "min_level",
-                    f"no option of module {row['module']!r} meets level {row['min_level']} "
-                    f"(highest is {top}) for segment {row['segment']!r}")
+                    f"no option of module {module!r} meets level {level} (highest is {top}) for segment {seg!r}")
 
     so = t["supplier_options"]
-    for i, row in so.iterrows():
-        if opt_module[row["option"]] != sup_module[row["supplier"]]:
+    for i, sup, opt in zip(so.index, so["supplier"], so["option"]):
+        if opt_module[opt] != sup_module[sup]:
             rep.add("supplier_options", i, "option",
-                    f"option {row['option']!r} is of module {opt_module[row['option']]!r}, "
-                    f"but supplier {row['supplier']!r} makes module {sup_module[row['supplier']]!r}")
+                    f"option {opt!r} is of module {opt_module[opt]!r}, "
+                    f"but supplier {sup!r} makes module {sup_module[sup]!r}")
     capable = set(zip(so["supplier"], so["option"]))
+    with_options = set(so["supplier"])
     for i, sup in t["suppliers"]["supplier"].items():
-        if sup not in set(so["supplier"]):
+        if sup not in with_options:
             rep.add("suppliers", i, "supplier", f"supplier {sup!r} has no options in supplier_options")
 
     check_rules(t, rep.add)
     if "demand_scenarios" in t:
         _demand_scenarios(t, rep)
+    _price_breaks(t["price_breaks"], so, capable, rep)
 
-    pb = t["price_breaks"]
-    for i, row in pb.iterrows():
-        if (row["supplier"], row["option"]) not in capable:
-            rep.add("price_breaks", i, "option",
-                    f"supplier {row['supplier']!r} is not capable of option {row['option']!r} "
-                    "(no row in supplier_options)")
-    for (sup, opt), grp in pb.groupby(["supplier", "option"], sort=False):
+
+def _price_breaks(pb: pd.DataFrame, so: pd.DataFrame, capable: set, rep: _Report) -> None:
+    """Breaks only for capable pairs; per pair: the first at 0, listed by increasing
+    quantity, prices not rising; every capable pair has a price."""
+    groups: dict = {}
+    for i, sup, opt, qty, price in zip(pb.index, pb["supplier"], pb["option"], pb["min_quantity"], pb["unit_price"]):
         if (sup, opt) not in capable:
-            continue
-        ordered = grp.sort_values("min_quantity")
-        if ordered["min_quantity"].iloc[0] != 0:
-            rep.add("price_breaks", grp.index[0], "min_quantity",
+            rep.add("price_breaks", i, "option",
+                    f"supplier {sup!r} is not capable of option {opt!r} (no row in supplier_options)")
+        else:
+            groups.setdefault((sup, opt), []).append((i, qty, price))
+    for (sup, opt), rows in groups.items():
+        ordered = sorted(rows, key=lambda r: r[1])
+        if ordered[0][1] != 0:
+            rep.add("price_breaks", rows[0][0], "min_quantity",
                     f"supplier {sup!r}, option {opt!r}: the first price break must start at 0")
-        if list(ordered.index) != list(grp.index):
-            rep.add("price_breaks", grp.index[0], "min_quantity",
+        if ordered != rows:
+            rep.add("price_breaks", rows[0][0], "min_quantity",
                     f"supplier {sup!r}, option {opt!r}: price breaks are out of order "
                     "(list them by increasing min_quantity)")
-        prices = ordered["unit_price"].tolist()
-        for (j, a), b in zip(ordered["unit_price"].items(), prices[1:]):
-            if b > a:
-                rep.add("price_breaks", ordered.index[ordered.index.get_loc(j) + 1], "unit_price",
+        for a, b in zip(ordered, ordered[1:]):
+            if b[2] > a[2]:
+                rep.add("price_breaks", b[0], "unit_price",
                         f"supplier {sup!r}, option {opt!r}: unit price rises with quantity "
                         "(an all-units discount must not increase)")
-    for i, row in so.iterrows():
-        if not ((pb["supplier"] == row["supplier"]) & (pb["option"] == row["option"])).any():
-            rep.add("supplier_options", i, "option",
-                    f"supplier {row['supplier']!r}, option {row['option']!r} has no price break")
+    for i, sup, opt in zip(so.index, so["supplier"], so["option"]):
+        if (sup, opt) not in groups:
+            rep.add("supplier_options", i, "option", f"supplier {sup!r}, option {opt!r} has no price break")
 
 
 def _demand_scenarios(t: dict[str, pd.DataFrame], rep: _Report) -> None:

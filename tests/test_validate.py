@@ -66,6 +66,19 @@ def test_price_rising_with_quantity(tiny):
     assert any("row 5, column 'unit_price'" in p and "rises with quantity" in p for p in problems(tiny))
 
 
+def test_price_break_rows_named(tiny):
+    pb = tiny["price_breaks"]
+    pb.loc[1, "min_quantity"] = 10                      # SA/A2 starts at 10 (row 2)
+    tiny["price_breaks"] = pd.concat([pb.drop(index=3), pd.DataFrame(  # SB/B2 has no break left
+        [{"supplier": "SB", "option": "A1", "min_quantity": 0, "unit_price": 1}])], ignore_index=True)
+    found = problems(tiny)
+    assert "table price_breaks, row 2, column 'min_quantity': supplier 'SA', option 'A2': the first price " \
+           "break must start at 0" in found
+    assert "table price_breaks, row 4, column 'option': supplier 'SB' is not capable of option 'A1' " \
+           "(no row in supplier_options)" in found
+    assert "table supplier_options, row 4, column 'option': supplier 'SB', option 'B2' has no price break" in found
+
+
 def test_option_of_wrong_module(tiny):
     tiny["supplier_options"].loc[0, "option"] = "B1"
     assert any("option 'B1' is of module 'B', but supplier 'SA' makes module 'A'" in p for p in problems(tiny))
