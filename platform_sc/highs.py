@@ -107,7 +107,8 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(tee))
     for key, val in {"mip_rel_gap": gap, "threads": threads, **(options or {})}.items():
-        h.setOptionValue(key, val)
+        if h.setOptionValue(key, val) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS does not accept the option {key}={val!r}")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)

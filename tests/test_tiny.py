@@ -43,3 +43,13 @@ def test_polishing_makes_flows_agree_with_rounded_binaries():
     polished = _polish(h, lp, values)
     assert polished[used] == 1.0
     assert h.getInfo().objective_function_value == 765.0
+
+
+def test_unknown_solver_option_is_a_clear_error():
+    from click.testing import CliRunner
+
+    from platform_sc.cli import main
+
+    out = CliRunner().invoke(main, ["solve", str(DATA / "tiny"), "--solver-option", "no_such_option=1"])
+    assert out.exit_code == 3  # a solve error, reported without a traceback
+    assert "HiGHS does not accept the option no_such_option=1" in out.output
