@@ -85,7 +85,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         return None, None, 0.0
     row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
     res, built = None, 0.0
-    if lb < incumbent * (1 - opts.gap) and deadline is not None and time.perf_counter() > deadline:
+    if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
         left = None if deadline is None else max(1.0, deadline - time.perf_counter())
@@ -99,6 +99,8 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         lb = max(lb, own if own is not None else lb)
         row.update(objective=res.objective, exchange_bound=lb)
         incumbent = min(incumbent, res.objective)
+    if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
+        return None, None, built
     if lb < incumbent * (1 - opts.gap):
         thm21, parts = theorem_21_bound(S, opts, deadline, open_set=O)
         built += sum(r.build_seconds for r in parts)
@@ -130,6 +132,11 @@ def _raise_bound(res: RunResult, bound: float | None) -> None:
         res.gap = relative_gap(res.objective, res.lower_bound)
 
 
+def _out_of_time(deadline: float | None) -> bool:
+    """No step starts after the deadline (a solve given the 1 s minimum would only overrun)."""
+    return deadline is not None and time.perf_counter() >= deadline
+
+
 def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     """Proven optimum (within ``opts.gap``) when time allows; else the best bound pair."""
     t0 = time.perf_counter()
@@ -147,7 +154,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(best, deco.lower_bound)  # exchange bounds hold whatever their reference
         _raise_bound(best, lower)
         deco = best
-    if not _proven(deco, opts.gap) and "plant_sets" not in deco.details:
+    if not _proven(deco, opts.gap) and "plant_sets" not in deco.details and not _out_of_time(deadline):
         thm21, bounds = theorem_21_bound(S, sub, deadline)
         built += sum(r.build_seconds for r in bounds)
         deco.details["bounds"]["theorem_2_1"] = thm21
@@ -155,8 +162,8 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(deco, thm21)
     deco.method, deco.details["decomposition"] = "exact", paper
     deco.build_seconds, deco.solve_seconds = built, time.perf_counter() - t0 - built
-    if _proven(deco, opts.gap):
-        deco.status = "optimal"
+    if _proven(deco, opts.gap) or _out_of_time(deadline):
+        deco.status = "optimal" if _proven(deco, opts.gap) else "time_limit"
         return deco
     log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)
     left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
