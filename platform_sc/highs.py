@@ -142,8 +142,9 @@ def _polish(h: highspy.Highs, lp: highspy.HighsLp, values: list) -> list | None:
     for i in ints:
         h.changeColBounds(i, round(values[i]), round(values[i]))
         h.changeColIntegrality(i, highspy.HighsVarType.kContinuous)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("output_flag", False)
+    # an LP: no cutoff (objective_bound would stop the dual simplex early), its own time
+    for key, val in {"objective_bound": INF, "time_limit": 60.0, "output_flag": False}.items():
+        h.setOptionValue(key, val)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         log.warning("polishing LP ended %s; keeping the MIP values", h.modelStatusToString(h.getModelStatus()))
