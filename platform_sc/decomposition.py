@@ -43,6 +43,7 @@ class ModuleResult:
     build_seconds: float
     solve_seconds: float
     tables: dict | None = None
+    flows: dict | None = None  # Z(j): the manufacturing configuration module j chose
 
     def row(self) -> dict:
         return {k: getattr(self, k) for k in ("module", "kind", "status", "objective", "lower_bound",
@@ -58,8 +59,22 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None) 
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     tables = sourcing_tables(model) if res.has_solution and flows is not None else None
+    chosen = configuration(S, {a: v.value for a, v in model.fin.items()}) if res.has_solution and flows is None else None
     return ModuleResult(module, "Z''" if flows is not None else "Z", res.status, res.objective,
-                        res.lower_bound, build, res.solve_seconds, tables)
+                        res.lower_bound, build, res.solve_seconds, tables, chosen)
+
+
+def configuration(S: Sets, fin: dict) -> dict:
+    """{(plant, segment): units} from solver values: solver noise dropped and each segment's
+    flows summing exactly to its demand (the largest arc takes the difference)."""
+    flows = {a: float(u) for a, u in fin.items() if u is not None and u > 1e-6}
+    by_segment: dict = {}
+    for p, m in flows:
+        by_segment.setdefault(m, []).append((p, m))
+    for m, arcs in by_segment.items():
+        top = max(arcs, key=flows.get)
+        flows[top] = S.demand[m] - sum(flows[a] for a in arcs if a != top)
+    return flows
 
 
 def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:

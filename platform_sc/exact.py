@@ -14,7 +14,9 @@ not prove optimality within ``gap``:
    exactly one O, so Z* ≥ min_O LB_O. LB_O is first the exchange bound restricted to O; an O
    it cannot prune gets its own decomposition (its pre-processed configuration, a new upper
    bound) and its own restricted exchange bound, then if need be the Theorem 2.1 bound with
-   exactly O set up. This is what proves the low-volume GG instances, where closing a plant
+   exactly O set up, and the decompositions at the configurations its per-module problems
+   chose (new upper bounds: the pre-processing breaks ties between equally priced plants
+   blind to sourcing). This is what proves the low-volume GG instances, where closing a plant
    is tempting.
 3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
    bound when the plants every module would choose agree. Skipped when step 2 bounded every
@@ -79,6 +81,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     O's own decomposition (a new upper bound) and exchange bound; Theorem 2.1 within O.
     Returns (row, O's decomposition or None, build seconds); row is None when O could not
     be bounded (a bound that does not apply, or out of time)."""
+    sub = replace(opts, gap=opts.gap / 4)  # the problems are solved to gap / 4, O pruned at gap
     ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
     lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O)
     if lb is None:
@@ -89,7 +92,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
         left = None if deadline is None else max(1.0, deadline - time.perf_counter())
-        res = solve_decomposition(S, replace(opts, time_limit=left), theorem_21=False,
+        res = solve_decomposition(S, replace(sub, time_limit=left), theorem_21=False,
                                   flows=preprocessed_flows(S, opts.solver, open_set=O))
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
@@ -102,12 +105,41 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap):
-        thm21, parts = theorem_21_bound(S, opts, deadline, open_set=O)
+        thm21, parts = theorem_21_bound(S, sub, deadline, open_set=O)
         built += sum(r.build_seconds for r in parts)
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
+        found, spent = _recover(S, opts, parts, incumbent, lb, deadline)  # stops at opts.gap
+        built += spent
+        if found is not None:
+            res = found
+            row.update(objective=found.objective, configuration_of=found.details["configuration_of"])
     row["lower_bound"] = lb
     return row, res, built
+
+
+def _recover(S: Sets, opts, parts, incumbent: float, lb: float, deadline: float | None):
+    """Theorem 2.2 decompositions at the manufacturing configurations the per-module
+    problems Z(j) chose (the costliest module's first), until one proves itself against
+    ``lb``. The Z(j) often agree on the plants and differ on which segments a plant serves,
+    a tie the pre-processing breaks by manufacturing cost alone. Returns the best that beats
+    ``incumbent`` (or None) and the build seconds spent."""
+    best, built, tried = None, 0.0, []
+    for part in sorted(parts, key=lambda r: -(r.objective or 0.0)):
+        if part.flows is None or part.flows in tried or _out_of_time(deadline):
+            continue
+        if best is not None and lb >= best.objective * (1 - opts.gap):
+            break
+        tried.append(part.flows)
+        left = None if deadline is None else max(1.0, deadline - time.perf_counter())
+        res = solve_decomposition(S, replace(opts, gap=opts.gap / 4, time_limit=left), theorem_21=False,
+                                  flows=part.flows)
+        built += res.build_seconds
+        if res.solution is not None and res.objective < min(incumbent, best.objective if best else incumbent):
+            res.details["configuration_of"] = part.module
+            best = res
+        log.info("configuration of Z(%s): decomposed objective %s", part.module, res.objective)
+    return best, built
 
 
 def _open_set_left(res: RunResult, gap: float) -> tuple[frozenset | None, float, float]:
@@ -149,7 +181,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     built = deco.build_seconds
     paper = {"objective": deco.objective, "lower_bound": deco.lower_bound}
     if not _proven(deco, opts.gap):
-        best, lower, more = _plant_sets(S, sub, deco, deadline)
+        best, lower, more = _plant_sets(S, opts, deco, deadline)
         built += more
         _raise_bound(best, deco.lower_bound)  # exchange bounds hold whatever their reference
         _raise_bound(best, lower)

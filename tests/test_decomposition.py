@@ -156,3 +156,18 @@ def test_gg_bounds_sandwich_the_monolithic_optimum():
     assert exact.status == "optimal"
     assert exact.objective == pytest.approx(mono.objective, rel=1e-6)
     assert exact.objective <= deco.objective * (1 + 1e-9)
+
+
+def test_configuration_from_solver_values_meets_demand_exactly(tiny):
+    # A Z(j)'s manufacturing flows seed a Theorem 2.2 decomposition in the exact method:
+    # solver noise is dropped and each segment's flows sum exactly to its demand.
+    from platform_sc.decomposition import configuration
+    from platform_sc.sets import Sets
+    from platform_sc.validate import validate
+    S = Sets(validate(from_frames(tiny)))
+    (p, m), *_ = S.muc
+    noisy = {(p, seg): S.demand[seg] - 1e-7 for seg in S.segments if (p, seg) in S.muc}
+    noisy[p, m] += 2e-7
+    flows = configuration(S, {**noisy, ("ghost", m): 1e-9})
+    assert set(flows) == set(noisy)
+    assert all(flows[p, seg] == S.demand[seg] for _, seg in flows)
