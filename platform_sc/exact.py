@@ -104,11 +104,13 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         incumbent = min(incumbent, res.objective)
     if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
         return None, None, built
+    parts = []
     if lb < incumbent * (1 - opts.gap):
         thm21, parts = theorem_21_bound(S, sub, deadline, open_set=O)
         built += sum(r.build_seconds for r in parts)
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
+    if lb < incumbent * (1 - opts.gap):
         found, spent = _recover(S, opts, parts, incumbent, lb, deadline)  # stops at opts.gap
         built += spent
         if found is not None:
