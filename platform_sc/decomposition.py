@@ -77,14 +77,16 @@ def configuration(S: Sets, fin: dict) -> dict:
     return flows
 
 
+def time_left(deadline: float | None) -> float | None:
+    """Seconds until ``deadline`` (None: no limit), at least HiGHS's useful minimum of 1 s."""
+    return None if deadline is None else max(1.0, deadline - time.perf_counter())
+
+
 def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
     every problem gets the time left until ``deadline`` (the whole solve's limit)."""
-    def left():
-        return None if deadline is None else max(1.0, deadline - time.perf_counter())
-
     def solve(j):
-        return solve_module(S, j, flows, replace(opts, time_limit=left()), open_set)
+        return solve_module(S, j, flows, replace(opts, time_limit=time_left(deadline)), open_set)
 
     if opts.workers <= 1:
         return [solve(j) for j in S.modules]
@@ -92,7 +94,7 @@ def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=Non
     # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
     with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
-        remote = {j: pool.submit(solve_module, S, j, flows, replace(opts, time_limit=left()), open_set)
+        remote = {j: pool.submit(solve_module, S, j, flows, replace(opts, time_limit=time_left(deadline)), open_set)
                   for i, j in enumerate(S.modules) if i % w}
         local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
         return [local[j] if j in local else remote[j].result() for j in S.modules]

@@ -36,7 +36,7 @@ import time
 from dataclasses import replace
 from itertools import combinations
 
-from .decomposition import solve_decomposition, theorem_21_bound
+from .decomposition import solve_decomposition, theorem_21_bound, time_left
 from .extract import extract
 from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
@@ -91,9 +91,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
-        left = None if deadline is None else max(1.0, deadline - time.perf_counter())
-        res = solve_decomposition(S, replace(sub, time_limit=left), theorem_21=False,
-                                  flows=preprocessed_flows(S, opts.solver, open_set=O))
+        res = _decompose_at(S, sub, preprocessed_flows(S, opts.solver, open_set=O), deadline)
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
         if res.solution is None or src is None:
@@ -111,7 +109,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
     if lb < incumbent * (1 - opts.gap):
-        found, spent = _recover(S, opts, parts, incumbent, lb, deadline)  # stops at opts.gap
+        found, spent = _recover(S, sub, parts, incumbent, lb, opts.gap, deadline)
         built += spent
         if found is not None:
             res = found
@@ -120,22 +118,25 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     return row, res, built
 
 
-def _recover(S: Sets, opts, parts, incumbent: float, lb: float, deadline: float | None):
+def _decompose_at(S: Sets, sub, flows: dict, deadline: float | None) -> RunResult:
+    """Theorem 2.2: the decomposition at the manufacturing configuration ``flows``."""
+    return solve_decomposition(S, replace(sub, time_limit=time_left(deadline)), theorem_21=False, flows=flows)
+
+
+def _recover(S: Sets, sub, parts, incumbent: float, lb: float, gap: float, deadline: float | None):
     """Theorem 2.2 decompositions at the manufacturing configurations the per-module
-    problems Z(j) chose (the costliest module's first), until one proves itself against
-    ``lb``. The Z(j) often agree on the plants and differ on which segments a plant serves,
-    a tie the pre-processing breaks by manufacturing cost alone. Returns the best that beats
-    ``incumbent`` (or None) and the build seconds spent."""
+    problems Z(j) chose (the costliest module's first), until one is proven within ``gap``
+    by ``lb``. The Z(j) often agree on the plants and differ on which segments a plant
+    serves, a tie the pre-processing breaks by manufacturing cost alone. Returns the best
+    that beats ``incumbent`` (or None) and the build seconds spent."""
     best, built, tried = None, 0.0, []
     for part in sorted(parts, key=lambda r: -(r.objective or 0.0)):
-        if part.flows is None or part.flows in tried or _out_of_time(deadline):
-            continue
-        if best is not None and lb >= best.objective * (1 - opts.gap):
+        if _out_of_time(deadline) or (best is not None and lb >= best.objective * (1 - gap)):
             break
+        if part.flows is None or part.flows in tried:
+            continue
         tried.append(part.flows)
-        left = None if deadline is None else max(1.0, deadline - time.perf_counter())
-        res = solve_decomposition(S, replace(opts, gap=opts.gap / 4, time_limit=left), theorem_21=False,
-                                  flows=part.flows)
+        res = _decompose_at(S, sub, part.flows, deadline)
         built += res.build_seconds
         if res.solution is not None and res.objective < min(incumbent, best.objective if best else incumbent):
             res.details["configuration_of"] = part.module
@@ -200,7 +201,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         deco.status = "optimal" if _proven(deco, opts.gap) else "time_limit"
         return deco
     log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)
-    left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
+    left = time_left(deadline)
     t1 = time.perf_counter()
     # if every other set of set-up plants is already bounded above, search only this one
     open_set, open_bound, others = _open_set_left(deco, opts.gap)
