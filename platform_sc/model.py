@@ -304,15 +304,16 @@ def total_cost(m, S, I, scale: float):
     fin[p,m]. ``scale`` (1/|J| in the per-module problems) multiplies the manufacturing terms.
     """
     price = {(s, k, b.q): b.price for (s, k), bs in S.breaks.items() for b in bs}
-    m.cost = pyo.Expression(list(COST_TERMS), rule=lambda b, t: {
-        "development": sum(S.dc[k] * b.ada[k] for k in I.K),
-        "plant_setup": scale * sum(S.plant_setup[p] * b.mps[p] for p in I.PLANTS),
-        "assembly_distribution": scale * sum(S.muc[a] * b.fin[a] for a in I.ARCS),
-        "supplier_selection": sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
-        "supplier_tooling": sum(S.stc[sk] * b.sft[sk] for sk in I.SK),
-        "procurement": sum(price[i] * b.sqty[i] for i in I.SKQ)
+    terms = {
+        "development": lambda b: sum(S.dc[k] * b.ada[k] for k in I.K),
+        "plant_setup": lambda b: scale * sum(S.plant_setup[p] * b.mps[p] for p in I.PLANTS),
+        "assembly_distribution": lambda b: scale * sum(S.muc[a] * b.fin[a] for a in I.ARCS),
+        "supplier_selection": lambda b: sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
+        "supplier_tooling": lambda b: sum(S.stc[sk] * b.sft[sk] for sk in I.SK),
+        "procurement": lambda b: sum(price[i] * b.sqty[i] for i in I.SKQ)
         + sum(S.ship[i[0], i[1]] * b.sts[i] for i in I.STS),
-    }[t])
+    }
+    m.cost = pyo.Expression(list(COST_TERMS), rule=lambda b, t: terms[t](b))
     # mutable multipliers for what-if analysis: change them and re-solve without rebuilding
     m.cost_scale = pyo.Param(list(COST_TERMS), initialize=1.0, mutable=True, domain=pyo.NonNegativeReals)
     m.total_cost = pyo.Objective(expr=sum(m.cost_scale[t] * m.cost[t] for t in COST_TERMS), sense=pyo.minimize)

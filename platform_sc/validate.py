@@ -190,12 +190,14 @@ def _demand_scenarios(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         rep.add("demand_scenarios", None, "probability", f"scenario probabilities sum to {first.sum():g}, not 1")
 
 
-def _max_flow(edges: list[tuple[str, str, float]], demand: dict[str, float]) -> float:
+def _max_flow(edges: list[tuple], demand: dict) -> float:
+    """Most units from "src" to "sink" over ``edges``, each node ("m", key) of ``demand``
+    taking at most its demand."""
     g = nx.DiGraph()
     for u, v, cap in edges:
         g.add_edge(u, v, capacity=cap)
-    for seg, dv in demand.items():
-        g.add_edge(("m", seg), "sink", capacity=dv)
+    for node, dv in demand.items():
+        g.add_edge(("m", node), "sink", capacity=dv)
     if "src" not in g or "sink" not in g:
         return 0.0
     return nx.maximum_flow_value(g, "src", "sink")
@@ -211,9 +213,18 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
             rep.add("segments", i, "segment", f"segment {seg!r} has no plant allowed to serve it "
                     "(no row in plant_segment)")
     plant_cap = dict(zip(t["plants"]["plant"], t["plants"]["capacity"]))
+    # segments with the same allowed plants are one sink node (same flows, a graph of a few nodes)
+    plants_of: dict = {}
+    for p, m in zip(ps["plant"], ps["segment"]):
+        plants_of.setdefault(m, set()).add(p)
+    classes: dict = {}
+    for m, dv in demand.items():
+        if m in plants_of:
+            key = tuple(sorted(plants_of[m]))
+            classes[key] = classes.get(key, 0.0) + dv
     manufacturing = [(("pi", p), ("po", p), cap) for p, cap in plant_cap.items()]
-    manufacturing += [(("po", p), ("m", m), math.inf) for p, m in zip(ps["plant"], ps["segment"])]
-    reach = _max_flow([("src", ("pi", p), math.inf) for p in plant_cap] + manufacturing, demand)
+    manufacturing += [(("po", p), ("m", key), math.inf) for key in classes for p in key]
+    reach = _max_flow([("src", ("pi", p), math.inf) for p in plant_cap] + manufacturing, classes)
     if reach < total - 1e-6 * max(total, 1):
         rep.add("plants", None, "capacity",
                 f"plants can deliver at most {reach:,.0f} units over the allowed plant-segment arcs, "
@@ -225,7 +236,7 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         arcs = sp[sp["supplier"].isin(set(mine["supplier"]))]
         edges = [("src", ("s", s), c) for s, c in zip(mine["supplier"], mine["capacity"])]
         edges += [(("s", s), ("pi", p), math.inf) for s, p in zip(arcs["supplier"], arcs["plant"])]
-        flow = _max_flow(edges + manufacturing, demand)
+        flow = _max_flow(edges + manufacturing, classes)
         if flow < total - 1e-6 * max(total, 1):
             rep.add("suppliers", None, "capacity",
                     f"module {module!r}: suppliers can deliver at most {flow:,.0f} units through "
