@@ -12,8 +12,8 @@ model. Polishing re-solves in the same HiGHS object.
 Two of HiGHS's primal heuristics are off unless the caller turns them on (``options``,
 ``--solver-option``): our problems have easy feasibility (HiGHS finds good incumbents early
 by other means), and on 96 module problems of the paper grid the feasibility jump and RENS
-(a sub-MIP at the root) took 17–20 % of the solve time, 37 % on the smaller ones, every problem still proven
-within 1e-4 (benchmarks/README.md).
+(a sub-MIP at the root) took 17–20 % of the solve time, 37 % on the smaller ones, every
+problem still proven within 1e-4 (benchmarks/README.md).
 """
 from __future__ import annotations
 
