@@ -78,15 +78,28 @@ def configuration(S: Sets, fin: dict) -> dict:
 
 
 def time_left(deadline: float | None) -> float | None:
-    """Seconds until ``deadline`` (None: no limit), at least HiGHS's useful minimum of 1 s."""
-    return None if deadline is None else max(1.0, deadline - time.perf_counter())
+    """Seconds until ``deadline`` (None: no limit; at least 0.1 s, a solve's useful minimum)."""
+    return None if deadline is None else max(0.1, deadline - time.perf_counter())
+
+
+def out_of_time(deadline: float | None) -> bool:
+    """No step starts after the deadline."""
+    return deadline is not None and time.perf_counter() >= deadline
+
+
+def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline: float | None,
+                       open_set=None) -> ModuleResult:
+    """:func:`solve_module` with the time left until ``deadline``; not started after it."""
+    if out_of_time(deadline):
+        return ModuleResult(module, "Z''" if flows is not None else "Z", "time_limit", None, None, 0.0, 0.0)
+    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set)
 
 
 def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
     every problem gets the time left until ``deadline`` (the whole solve's limit)."""
     def solve(j):
-        return solve_module(S, j, flows, replace(opts, time_limit=time_left(deadline)), open_set)
+        return solve_module_until(S, j, flows, opts, deadline, open_set)
 
     if opts.workers <= 1:
         return [solve(j) for j in S.modules]
@@ -94,7 +107,7 @@ def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=Non
     # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
     with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
-        remote = {j: pool.submit(solve_module, S, j, flows, replace(opts, time_limit=time_left(deadline)), open_set)
+        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set)
                   for i, j in enumerate(S.modules) if i % w}
         local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
         return [local[j] if j in local else remote[j].result() for j in S.modules]
@@ -127,14 +140,14 @@ def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | No
     if forced:
         flows = forced_config
     elif flows is None:
-        flows = preprocessed_flows(S, opts.solver, opts.time_limit)
+        flows = preprocessed_flows(S, opts.solver, time_left(deadline))
     manufacturing_seconds = time.perf_counter() - t0
     parts = _map(S, flows, opts, deadline)
     thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
     exchange = sourcing = None
     if not forced and all(r.lower_bound is not None for r in parts):
         sourcing = sum(r.lower_bound for r in parts) - manufacturing_cost(S, flows)  # ≤ SRC*_R
-        exchange = exchange_bound(S, flows, sourcing, opts.solver)
+        exchange = exchange_bound(S, flows, sourcing, opts.solver, time_limit=time_left(deadline))
     details = {"manufacturing": {"forced": forced, "seconds": manufacturing_seconds},
                "modules": [r.row() for r in parts + bounds]}
     if not forced:

@@ -36,7 +36,7 @@ import time
 from dataclasses import replace
 from itertools import combinations
 
-from .decomposition import solve_decomposition, theorem_21_bound, time_left
+from .decomposition import out_of_time, solve_decomposition, theorem_21_bound, time_left
 from .extract import extract
 from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
@@ -83,24 +83,24 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     be bounded (a bound that does not apply, or out of time)."""
     sub = replace(opts, gap=opts.gap / 4)  # the problems are solved to gap / 4, O pruned at gap
     ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
-    lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O)
+    lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O, time_limit=time_left(deadline))
     if lb is None:
         return None, None, 0.0
     row = {"plants": sorted(O), "exchange_bound": lb, "objective": None}
     res, built = None, 0.0
-    if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
+    if lb < incumbent * (1 - opts.gap) and out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
-        res = _decompose_at(S, sub, preprocessed_flows(S, opts.solver, open_set=O), deadline)
+        res = _decompose_at(S, sub, preprocessed_flows(S, opts.solver, time_left(deadline), open_set=O), deadline)
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
         if res.solution is None or src is None:
             return None, None, built
-        own = exchange_bound(S, _flows(res), src, opts.solver, open_set=O)
+        own = exchange_bound(S, _flows(res), src, opts.solver, open_set=O, time_limit=time_left(deadline))
         lb = max(lb, own if own is not None else lb)
         row.update(objective=res.objective, exchange_bound=lb)
         incumbent = min(incumbent, res.objective)
-    if lb < incumbent * (1 - opts.gap) and _out_of_time(deadline):
+    if lb < incumbent * (1 - opts.gap) and out_of_time(deadline):
         return None, None, built
     parts = []
     if lb < incumbent * (1 - opts.gap):
@@ -131,7 +131,7 @@ def _recover(S: Sets, sub, parts, incumbent: float, lb: float, gap: float, deadl
     that beats ``incumbent`` (or None) and the build seconds spent."""
     best, built, tried = None, 0.0, []
     for part in sorted(parts, key=lambda r: -(r.objective or 0.0)):
-        if _out_of_time(deadline) or (best is not None and lb >= best.objective * (1 - gap)):
+        if out_of_time(deadline) or (best is not None and lb >= best.objective * (1 - gap)):
             break
         if part.flows is None or part.flows in tried:
             continue
@@ -167,11 +167,6 @@ def _raise_bound(res: RunResult, bound: float | None) -> None:
         res.gap = relative_gap(res.objective, res.lower_bound)
 
 
-def _out_of_time(deadline: float | None) -> bool:
-    """No step starts after the deadline (a solve given the 1 s minimum would only overrun)."""
-    return deadline is not None and time.perf_counter() >= deadline
-
-
 def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     """Proven optimum (within ``opts.gap``) when time allows; else the best bound pair."""
     t0 = time.perf_counter()
@@ -189,7 +184,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(best, deco.lower_bound)  # exchange bounds hold whatever their reference
         _raise_bound(best, lower)
         deco = best
-    if not _proven(deco, opts.gap) and "plant_sets" not in deco.details and not _out_of_time(deadline):
+    if not _proven(deco, opts.gap) and "plant_sets" not in deco.details and not out_of_time(deadline):
         thm21, bounds = theorem_21_bound(S, sub, deadline)
         built += sum(r.build_seconds for r in bounds)
         deco.details["bounds"]["theorem_2_1"] = thm21
@@ -197,7 +192,7 @@ def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(deco, thm21)
     deco.method, deco.details["decomposition"] = "exact", paper
     deco.build_seconds, deco.solve_seconds = built, time.perf_counter() - t0 - built
-    if _proven(deco, opts.gap) or _out_of_time(deadline):
+    if _proven(deco, opts.gap) or out_of_time(deadline):
         deco.status = "optimal" if _proven(deco, opts.gap) else "time_limit"
         return deco
     log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)

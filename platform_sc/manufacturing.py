@@ -96,18 +96,18 @@ def freight_credit(S: Sets, reference: dict) -> dict[tuple[str, str], float] | N
 
 
 def exchange_bound(S: Sets, reference: dict, sourcing_bound: float, solver: str = "highs",
-                   open_set=None) -> float | None:
+                   open_set=None, time_limit: float | None = None) -> float | None:
     """Z* ≥ sourcing_bound + min over configurations of setup + Σ (MUC − F)·fin, with
     ``sourcing_bound`` ≤ SRC*_R (module docstring); None when the bound does not apply.
     With ``open_set``: the bound over configurations setting up exactly those plants
-    (+inf when there are none)."""
+    (+inf when there are none). A time-limited solve gives its proven bound."""
     credit = freight_credit(S, reference)
     if credit is None:
         return None
     m = _configuration_model(S, {a: S.muc[a] - credit[a] for a in S.muc}, open_set)
     if m is None:
         return float("inf")
-    res = solve_model(m, solver, None, 1e-9)
+    res = solve_model(m, solver, time_limit, 1e-9)
     if res.status == "infeasible":
         return float("inf")
     return None if res.lower_bound is None else sourcing_bound + res.lower_bound

@@ -171,3 +171,16 @@ def test_configuration_from_solver_values_meets_demand_exactly(tiny):
     flows = configuration(S, {**noisy, ("ghost", m): 1e-9})
     assert set(flows) == set(noisy)
     assert all(flows[p, seg] == S.demand[seg] for _, seg in flows)
+
+
+def test_no_module_problem_starts_after_the_deadline(tiny):
+    # A module problem given the time left after the deadline could only overrun it; it is
+    # reported as out of time, without a bound, and the decomposition says so.
+    import time
+    from platform_sc.decomposition import solve_module_until
+    from platform_sc.result import SolveOptions as Opts
+    S = Sets(validate(from_frames(tiny)))
+    late = solve_module_until(S, "A", None, Opts(), deadline=time.perf_counter() - 1)
+    assert (late.status, late.lower_bound, late.solve_seconds) == ("time_limit", None, 0.0)
+    on_time = solve_module_until(S, "A", None, Opts(), deadline=time.perf_counter() + 60)
+    assert on_time.status == "optimal" and on_time.lower_bound is not None
