@@ -50,12 +50,15 @@ class ModuleResult:
                                               "build_seconds", "solve_seconds")}
 
 
-def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None) -> ModuleResult:
+def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, prices: dict | None = None) -> ModuleResult:
     """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
-    if given); both with 1/|J| of manufacturing costs."""
+    if given); both with 1/|J| of manufacturing costs. ``prices`` {(plant, segment): λ} adds
+    Σ λ·fin[p,m] to Z(j)'s objective (the Lagrangian problem of :mod:`platform_sc.lagrangian`)."""
     t0 = time.perf_counter()
     model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows,
                         open_set=open_set)
+    if prices:
+        model.total_cost.set_value(model.total_cost.expr + sum(v * model.fin[a] for a, v in prices.items()))
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     tables = sourcing_tables(model) if res.has_solution and flows is not None else None
@@ -88,18 +91,22 @@ def out_of_time(deadline: float | None) -> bool:
 
 
 def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline: float | None,
-                       open_set=None) -> ModuleResult:
+                       open_set=None, prices: dict | None = None) -> ModuleResult:
     """:func:`solve_module` with the time left until ``deadline``; not started after it."""
     if out_of_time(deadline):
         return ModuleResult(module, "Z''" if flows is not None else "Z", "time_limit", None, None, 0.0, 0.0)
-    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set)
+    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set, prices)
 
 
-def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None) -> list[ModuleResult]:
+def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
+                prices: dict | None = None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
-    every problem gets the time left until ``deadline`` (the whole solve's limit)."""
+    every problem gets the time left until ``deadline`` (the whole solve's limit).
+    ``prices``: {module: {(plant, segment): λ}} (see :func:`solve_module`)."""
+    prices = prices or {}
+
     def solve(j):
-        return solve_module_until(S, j, flows, opts, deadline, open_set)
+        return solve_module_until(S, j, flows, opts, deadline, open_set, prices.get(j))
 
     if opts.workers <= 1:
         return [solve(j) for j in S.modules]
@@ -107,7 +114,7 @@ def _map(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=Non
     # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
     with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
-        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set)
+        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set, prices.get(j))
                   for i, j in enumerate(S.modules) if i % w}
         local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
         return [local[j] if j in local else remote[j].result() for j in S.modules]
@@ -122,8 +129,14 @@ def theorem_21_bound(S: Sets, opts, deadline: float | None = None,
                      open_set=None) -> tuple[float | None, list[ModuleResult]]:
     """Σ_j bound(Z(j)) (None if one is missing) and the per-module results; with
     ``open_set``, over the configurations setting up exactly those plants."""
-    bounds = _map(S, None, opts, deadline, open_set)
+    bounds = map_modules(S, None, opts, deadline, open_set)
     return _sum(r.lower_bound for r in bounds), bounds
+
+
+def decompose_at(S: Sets, opts, flows: dict, deadline: float | None) -> RunResult:
+    """Theorem 2.2: the decomposition at the manufacturing configuration ``flows``, within
+    ``deadline``."""
+    return solve_decomposition(S, replace(opts, time_limit=time_left(deadline)), theorem_21=False, flows=flows)
 
 
 def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | None = None):
@@ -142,7 +155,7 @@ def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | No
     elif flows is None:
         flows = preprocessed_flows(S, opts.solver, time_left(deadline))
     manufacturing_seconds = time.perf_counter() - t0
-    parts = _map(S, flows, opts, deadline)
+    parts = map_modules(S, flows, opts, deadline)
     thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
     exchange = sourcing = None
     if not forced and all(r.lower_bound is not None for r in parts):

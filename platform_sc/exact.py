@@ -14,10 +14,10 @@ not prove optimality within ``gap``:
    exactly one O, so Z* ≥ min_O LB_O. LB_O is first the exchange bound restricted to O; an O
    it cannot prune gets its own decomposition (its pre-processed configuration, a new upper
    bound) and its own restricted exchange bound, then if need be the Theorem 2.1 bound with
-   exactly O set up, and the decompositions at the configurations its per-module problems
-   chose (new upper bounds: the pre-processing breaks ties between equally priced plants
-   blind to sourcing). This is what proves the low-volume GG instances, where closing a plant
-   is tempting.
+   exactly O set up, raised by Lagrangian agreement of the modules within O
+   (:mod:`platform_sc.lagrangian`), whose iterations also decompose at the configurations
+   the modules choose (new upper bounds). This is what proves the low-volume GG instances,
+   where closing a plant is tempting.
 3. The per-module problems with free manufacturing (Theorem 2.1 bound), which meet the upper
    bound when the plants every module would choose agree. Skipped when step 2 bounded every
    set O: Theorem 2.1 over all configurations is then at most min_O LB_O (each LB_O is the
@@ -36,8 +36,9 @@ import time
 from dataclasses import replace
 from itertools import combinations
 
-from .decomposition import out_of_time, solve_decomposition, theorem_21_bound, time_left
+from .decomposition import decompose_at, out_of_time, solve_decomposition, theorem_21_bound, time_left
 from .extract import extract
+from .lagrangian import agree_within
 from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
 from .result import RunResult, SolveOptions
@@ -91,7 +92,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     if lb < incumbent * (1 - opts.gap) and out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
-        res = _decompose_at(S, sub, preprocessed_flows(S, opts.solver, time_left(deadline), open_set=O), deadline)
+        res = decompose_at(S, sub, preprocessed_flows(S, opts.solver, time_left(deadline), open_set=O), deadline)
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
         if res.solution is None or src is None:
@@ -108,41 +109,16 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         built += sum(r.build_seconds for r in parts)
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
-    if lb < incumbent * (1 - opts.gap):
-        found, spent = _recover(S, sub, parts, incumbent, lb, opts.gap, deadline)
-        built += spent
-        if found is not None:
-            res = found
-            row.update(objective=found.objective, configuration_of=found.details["configuration_of"])
+    if lb < incumbent * (1 - opts.gap) and parts:
+        agreed = agree_within(S, sub, O, parts, incumbent, opts.gap, deadline)
+        built += agreed.build_seconds
+        lb = max(lb, agreed.bound)
+        row["lagrangian"] = agreed.iterations
+        if agreed.best is not None:
+            res = agreed.best
+            row.update(objective=res.objective, configuration_of=res.details["configuration_of"])
     row["lower_bound"] = lb
     return row, res, built
-
-
-def _decompose_at(S: Sets, sub, flows: dict, deadline: float | None) -> RunResult:
-    """Theorem 2.2: the decomposition at the manufacturing configuration ``flows``."""
-    return solve_decomposition(S, replace(sub, time_limit=time_left(deadline)), theorem_21=False, flows=flows)
-
-
-def _recover(S: Sets, sub, parts, incumbent: float, lb: float, gap: float, deadline: float | None):
-    """Theorem 2.2 decompositions at the manufacturing configurations the per-module
-    problems Z(j) chose (the costliest module's first), until one is proven within ``gap``
-    by ``lb``. The Z(j) often agree on the plants and differ on which segments a plant
-    serves, a tie the pre-processing breaks by manufacturing cost alone. Returns the best
-    that beats ``incumbent`` (or None) and the build seconds spent."""
-    best, built, tried = None, 0.0, []
-    for part in sorted(parts, key=lambda r: -(r.objective or 0.0)):
-        if out_of_time(deadline) or (best is not None and lb >= best.objective * (1 - gap)):
-            break
-        if part.flows is None or part.flows in tried:
-            continue
-        tried.append(part.flows)
-        res = _decompose_at(S, sub, part.flows, deadline)
-        built += res.build_seconds
-        if res.solution is not None and res.objective < min(incumbent, best.objective if best else incumbent):
-            res.details["configuration_of"] = part.module
-            best = res
-        log.info("configuration of Z(%s): decomposed objective %s", part.module, res.objective)
-    return best, built
 
 
 def _open_set_left(res: RunResult, gap: float) -> tuple[frozenset | None, float, float]:

@@ -59,18 +59,22 @@ def test_corrupted_flows_are_caught(tiny):
 
 def test_exact_method_proves_the_free_plant_optimum(tiny):
     # The pre-processed configuration ties (zero manufacturing cost) and the Theorem 2.1
-    # bound is 345 < 435, so the exact method needs the cutoff MILP to prove 435.
+    # bound is 345 < 435: the modules disagree on the plant. Charging them for disagreeing
+    # (Lagrangian agreement within {P1, P2}) closes the gap at its first step here.
     inst = assembly_instance(tiny)
     res = run(inst, SolveOptions(method="auto"))
-    assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
+    assert res.method == "exact" and res.status == "optimal" and res.certificate == "bounded"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
-    # the plant-set enumeration proves {P1} and {P2} alone (435 each, forced configurations)
-    # and leaves {P1, P2} at 345, so the cutoff MILP runs with exactly both plants set up
-    bounds = {tuple(r["plants"]): r["lower_bound"] for r in res.details["plant_sets"]}
-    assert bounds == pytest.approx({("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 345.0})
-    assert res.details["monolithic"]["plants_set_up"] == ["P1", "P2"]
-    # Theorem 2.1 over all configurations (345 = min of the sets' bounds) is not re-solved
+    # the plant-set enumeration proves {P1} and {P2} alone (435 each, forced configurations);
+    # {P1, P2} starts at Theorem 2.1's 345 and the Lagrangian bound reaches 435: no MILP
+    rows = {tuple(r["plants"]): r for r in res.details["plant_sets"]}
+    assert {k: r["lower_bound"] for k, r in rows.items()} == pytest.approx(
+        {("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 435.0})
+    steps = rows["P1", "P2"]["lagrangian"]
+    assert steps[0]["lower_bound"] == pytest.approx(345.0) and steps[-1]["lower_bound"] == pytest.approx(435.0)
+    assert "monolithic" not in res.details
+    # Theorem 2.1 over all configurations (345 = min of the sets' first bounds) is not re-solved
     assert res.details["bounds"]["theorem_2_1"] is None
     assert [m["kind"] for m in res.details["modules"]] == ["Z''"] * 2
 
@@ -156,6 +160,11 @@ def test_gg_bounds_sandwich_the_monolithic_optimum():
     assert exact.status == "optimal"
     assert exact.objective == pytest.approx(mono.objective, rel=1e-6)
     assert exact.objective <= deco.objective * (1 + 1e-9)
+    # the Lagrangian agreement raises one plant set's bound but not to 1e-6: the cutoff MILP
+    # then searches that set alone
+    (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
+    assert row["lower_bound"] > row["theorem_2_1"]
+    assert exact.details["monolithic"]["plants_set_up"] == row["plants"]
 
 
 def test_configuration_from_solver_values_meets_demand_exactly(tiny):
@@ -184,3 +193,42 @@ def test_no_module_problem_starts_after_the_deadline(tiny):
     assert (late.status, late.lower_bound, late.solve_seconds) == ("time_limit", None, 0.0)
     on_time = solve_module_until(S, "A", None, Opts(), deadline=time.perf_counter() + 60)
     assert on_time.status == "optimal" and on_time.lower_bound is not None
+
+
+def _small_gg():
+    from platform_sc.scenarios import generate
+    return Sets(validate(generate("GG", 6, 150000, "low", "medium", 2, 1)))
+
+
+def test_multiplier_prices_shift_a_module_problem_by_their_exact_charge():
+    # A price c on every arc into segment m charges c·DV_m whatever the plants chosen
+    # (Σ_p fin[p,m] = DV_m), so the optimum moves by exactly that.
+    from platform_sc.decomposition import solve_module
+    from platform_sc.result import SolveOptions as Opts
+    S = _small_gg()
+    j, m = S.modules[0], S.segments[0]
+    plain = solve_module(S, j, None, Opts(gap=1e-9))
+    priced = solve_module(S, j, None, Opts(gap=1e-9), prices={(p, m): 7.0 for p in S.plants_of[m]})
+    assert priced.objective == pytest.approx(plain.objective + 7.0 * S.demand[m], rel=1e-9)
+
+
+def test_lagrangian_agreement_bounds_the_plant_set_optimum_from_below():
+    # Within a set of set-up plants O the Lagrangian bound starts at the Theorem 2.1 bound
+    # (λ = 0), never falls, and stays below the full model's optimum with exactly O set up
+    # (solved here to 1e-9); the decompositions it finds are at or above that optimum.
+    from platform_sc.decomposition import theorem_21_bound
+    from platform_sc.lagrangian import agree_within
+    from platform_sc.model import build_model
+    from platform_sc.result import SolveOptions as Opts
+    from platform_sc.solve import solve_model
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})  # where the modules disagree at λ = 0
+    optimum = solve_model(build_model(S, open_set=O), gap=1e-9)
+    assert optimum.status == "optimal"
+    sub = Opts(gap=1e-9)
+    thm21, parts = theorem_21_bound(S, sub, open_set=O)
+    agreed = agree_within(S, sub, O, parts, optimum.objective * 1.01, 1e-9, None)
+    lows = [r["lower_bound"] for r in agreed.iterations]
+    assert lows[0] == pytest.approx(thm21, rel=1e-9) and lows == sorted(lows) and len(lows) > 1
+    assert thm21 < agreed.bound <= optimum.objective * (1 + 1e-9)
+    assert agreed.best is not None and agreed.best.objective >= optimum.objective * (1 - 1e-9)
