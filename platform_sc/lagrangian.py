@@ -12,9 +12,10 @@ direction: it sums to zero over j), λ ← λ + θ·(Z̄ − L)/‖g‖²·g, θ
 iterations without a better bound, stopped when θ < ``min_step``. Each L(λ) uses the proven
 bounds of the module problems, so every bound reported is valid even when they stop short.
 
-Upper bounds: each iteration decomposes (Theorem 2.2) at the configuration of the module
-closest to the mean, the one the others disagree with least (unless tried before). The
-modules often agree on the plants and differ on which segments a plant serves, a tie the
+Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
+λ = 0 each module's (the costliest module's first), then at each iteration the one of the
+module closest to the mean, which the others disagree with least (each configuration once).
+The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
 configurations are the ones worth trying.
 """
@@ -67,15 +68,18 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             stale += 1
         fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
         mean = {a: sum(f[a] for f in fins.values()) / len(fins) for a in arcs}
-        if not out_of_time(deadline) and out.bound < upper * (1 - gap):
-            near = min(parts, key=lambda r: sum((fins[r.module][a] - mean[a]) ** 2 for a in arcs))
-            if near.flows not in tried:
-                tried.append(near.flows)
-                res = decompose_at(S, sub, near.flows, deadline)
-                out.build_seconds += res.build_seconds
-                if res.solution is not None and res.objective < upper:
-                    upper, best = res.objective, res
-                    res.details["configuration_of"] = f"{near.module} (Lagrangian iteration {it})"
+        # at λ = 0 every module's configuration (the costliest module's first), then the nearest
+        candidates = (sorted(parts, key=lambda r: -r.objective) if it == 0 else
+                      [min(parts, key=lambda r: sum((fins[r.module][a] - mean[a]) ** 2 for a in arcs))])
+        for part in candidates:
+            if out_of_time(deadline) or out.bound >= upper * (1 - gap) or part.flows in tried:
+                continue
+            tried.append(part.flows)
+            res = decompose_at(S, sub, part.flows, deadline)
+            out.build_seconds += res.build_seconds
+            if res.solution is not None and res.objective < upper:
+                upper, best = res.objective, res
+                res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
         out.iterations.append({"iteration": it, "lower_bound": out.bound, "upper_bound": upper,
                                "gap": (upper - out.bound) / upper, "seconds": time.perf_counter() - t0})
         log.info("Lagrangian %d: bound %.6g, upper bound %.6g, gap %.3g", it, out.bound, upper,
