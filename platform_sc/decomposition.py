@@ -50,6 +50,11 @@ class ModuleResult:
                                               "build_seconds", "solve_seconds")}
 
 
+def _kind(flows: dict | None) -> str:
+    """Z''(j) with the manufacturing flows fixed, Z(j) with them free."""
+    return "Z''" if flows is not None else "Z"
+
+
 def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, prices: dict | None = None) -> ModuleResult:
     """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
     if given); both with 1/|J| of manufacturing costs. ``prices`` {(plant, segment): λ} adds
@@ -63,7 +68,7 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, 
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
     tables = sourcing_tables(model) if res.has_solution and flows is not None else None
     chosen = configuration(S, {a: v.value for a, v in model.fin.items()}) if res.has_solution and flows is None else None
-    return ModuleResult(module, "Z''" if flows is not None else "Z", res.status, res.objective,
+    return ModuleResult(module, _kind(flows), res.status, res.objective,
                         res.lower_bound, build, res.solve_seconds, tables, chosen)
 
 
@@ -94,7 +99,7 @@ def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline:
                        open_set=None, prices: dict | None = None) -> ModuleResult:
     """:func:`solve_module` with the time left until ``deadline``; not started after it."""
     if out_of_time(deadline):
-        return ModuleResult(module, "Z''" if flows is not None else "Z", "time_limit", None, None, 0.0, 0.0)
+        return ModuleResult(module, _kind(flows), "time_limit", None, None, 0.0, 0.0)
     return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set, prices)
 
 

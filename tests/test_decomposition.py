@@ -184,14 +184,13 @@ def test_configuration_from_solver_values_meets_demand_exactly(tiny):
 
 def test_no_module_problem_starts_after_the_deadline(tiny):
     # A module problem given the time left after the deadline could only overrun it; it is
-    # reported as out of time, without a bound, and the decomposition says so.
+    # reported as out of time, without a bound, and not solved.
     import time
     from platform_sc.decomposition import solve_module_until
-    from platform_sc.result import SolveOptions as Opts
     S = Sets(validate(from_frames(tiny)))
-    late = solve_module_until(S, "A", None, Opts(), deadline=time.perf_counter() - 1)
+    late = solve_module_until(S, "A", None, SolveOptions(), deadline=time.perf_counter() - 1)
     assert (late.status, late.lower_bound, late.solve_seconds) == ("time_limit", None, 0.0)
-    on_time = solve_module_until(S, "A", None, Opts(), deadline=time.perf_counter() + 60)
+    on_time = solve_module_until(S, "A", None, SolveOptions(), deadline=time.perf_counter() + 60)
     assert on_time.status == "optimal" and on_time.lower_bound is not None
 
 
@@ -204,11 +203,10 @@ def test_multiplier_prices_shift_a_module_problem_by_their_exact_charge():
     # A price c on every arc into segment m charges c·DV_m whatever the plants chosen
     # (Σ_p fin[p,m] = DV_m), so the optimum moves by exactly that.
     from platform_sc.decomposition import solve_module
-    from platform_sc.result import SolveOptions as Opts
     S = _small_gg()
     j, m = S.modules[0], S.segments[0]
-    plain = solve_module(S, j, None, Opts(gap=1e-9))
-    priced = solve_module(S, j, None, Opts(gap=1e-9), prices={(p, m): 7.0 for p in S.plants_of[m]})
+    plain = solve_module(S, j, None, SolveOptions(gap=1e-9))
+    priced = solve_module(S, j, None, SolveOptions(gap=1e-9), prices={(p, m): 7.0 for p in S.plants_of[m]})
     assert priced.objective == pytest.approx(plain.objective + 7.0 * S.demand[m], rel=1e-9)
 
 
@@ -219,13 +217,12 @@ def test_lagrangian_agreement_bounds_the_plant_set_optimum_from_below():
     from platform_sc.decomposition import theorem_21_bound
     from platform_sc.lagrangian import agree_within
     from platform_sc.model import build_model
-    from platform_sc.result import SolveOptions as Opts
     from platform_sc.solve import solve_model
     S = _small_gg()
     O = frozenset({"P-AS", "P-NA"})  # where the modules disagree at λ = 0
     optimum = solve_model(build_model(S, open_set=O), gap=1e-9)
     assert optimum.status == "optimal"
-    sub = Opts(gap=1e-9)
+    sub = SolveOptions(gap=1e-9)
     thm21, parts = theorem_21_bound(S, sub, open_set=O)
     agreed = agree_within(S, sub, O, parts, optimum.objective * 1.01, 1e-9, None)
     lows = [r["lower_bound"] for r in agreed.iterations]
