@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from .extract import combine, manufacturing_tables, sourcing_tables
+from .highs import solution_of
 from .manufacturing import exchange_bound, forced_flows, manufacturing_cost, preprocessed_flows
 from .model import build_model
 from .result import RunResult
@@ -44,6 +45,7 @@ class ModuleResult:
     solve_seconds: float
     tables: dict | None = None
     flows: dict | None = None  # Z(j): the manufacturing configuration module j chose
+    values: dict | None = None  # Z(j): its solution, a MIP start for module j's next problems
 
     def row(self) -> dict:
         return {k: getattr(self, k) for k in ("module", "kind", "status", "objective", "lower_bound",
@@ -55,21 +57,28 @@ def _kind(flows: dict | None) -> str:
     return "Z''" if flows is not None else "Z"
 
 
-def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, prices: dict | None = None) -> ModuleResult:
+def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, prices: dict | None = None,
+                 start: dict | None = None) -> ModuleResult:
     """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
     if given); both with 1/|J| of manufacturing costs. ``prices`` {(plant, segment): λ} adds
-    Σ λ·fin[p,m] to Z(j)'s objective (the Lagrangian problem of :mod:`platform_sc.lagrangian`)."""
+    Σ λ·fin[p,m] to Z(j)'s objective (the Lagrangian problem of :mod:`platform_sc.lagrangian`);
+    ``start``: a MIP start (``values`` of an earlier Z(j) of this module)."""
     t0 = time.perf_counter()
     model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows,
                         open_set=open_set)
     if prices:
         model.total_cost.set_value(model.total_cost.expr + sum(v * model.fin[a] for a, v in prices.items()))
     build = time.perf_counter() - t0
-    res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options)
-    tables = sourcing_tables(model) if res.has_solution and flows is not None else None
-    chosen = configuration(S, {a: v.value for a, v in model.fin.items()}) if res.has_solution and flows is None else None
-    return ModuleResult(module, _kind(flows), res.status, res.objective,
-                        res.lower_bound, build, res.solve_seconds, tables, chosen)
+    res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options,
+                      start)
+    if not res.has_solution:
+        return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build, res.solve_seconds)
+    if flows is not None:
+        return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build,
+                            res.solve_seconds, tables=sourcing_tables(model))
+    chosen = configuration(S, {a: v.value for a, v in model.fin.items()})
+    return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build,
+                        res.solve_seconds, flows=chosen, values=solution_of(model))
 
 
 def configuration(S: Sets, fin: dict) -> dict:
@@ -96,22 +105,23 @@ def out_of_time(deadline: float | None) -> bool:
 
 
 def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline: float | None,
-                       open_set=None, prices: dict | None = None) -> ModuleResult:
+                       open_set=None, prices: dict | None = None, start: dict | None = None) -> ModuleResult:
     """:func:`solve_module` with the time left until ``deadline``; not started after it."""
     if out_of_time(deadline):
         return ModuleResult(module, _kind(flows), "time_limit", None, None, 0.0, 0.0)
-    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set, prices)
+    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set, prices, start)
 
 
 def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
-                prices: dict | None = None) -> list[ModuleResult]:
+                prices: dict | None = None, starts: dict | None = None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
     every problem gets the time left until ``deadline`` (the whole solve's limit).
-    ``prices``: {module: {(plant, segment): λ}} (see :func:`solve_module`)."""
-    prices = prices or {}
+    ``prices``: {module: {(plant, segment): λ}}, ``starts``: {module: MIP start} (see
+    :func:`solve_module`)."""
+    prices, starts = prices or {}, starts or {}
 
     def solve(j):
-        return solve_module_until(S, j, flows, opts, deadline, open_set, prices.get(j))
+        return solve_module_until(S, j, flows, opts, deadline, open_set, prices.get(j), starts.get(j))
 
     if opts.workers <= 1:
         return [solve(j) for j in S.modules]
@@ -119,7 +129,8 @@ def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_
     # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
     with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
-        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set, prices.get(j))
+        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set, prices.get(j),
+                                 starts.get(j))
                   for i, j in enumerate(S.modules) if i % w}
         local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
         return [local[j] if j in local else remote[j].result() for j in S.modules]
@@ -138,16 +149,18 @@ def theorem_21_bound(S: Sets, opts, deadline: float | None = None,
     return _sum(r.lower_bound for r in bounds), bounds
 
 
-def decompose_at(S: Sets, opts, flows: dict, deadline: float | None) -> RunResult:
+def decompose_at(S: Sets, opts, flows: dict, deadline: float | None, starts: dict | None = None) -> RunResult:
     """Theorem 2.2: the decomposition at the manufacturing configuration ``flows``, within
-    ``deadline``."""
-    return solve_decomposition(S, replace(opts, time_limit=time_left(deadline)), theorem_21=False, flows=flows)
+    ``deadline``; ``starts``: MIP starts of its module problems (see :func:`map_modules`)."""
+    return solve_decomposition(S, replace(opts, time_limit=time_left(deadline)), theorem_21=False, flows=flows,
+                               starts=starts)
 
 
-def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | None = None):
+def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | None = None,
+                        starts: dict | None = None):
     """Solve by decomposition (see module docstring); ``theorem_21=False`` skips the Z(j)
     problems (the freight-exchange bound only) when manufacturing is not forced; ``flows``
-    replaces the pre-processed configuration."""
+    replaces the pre-processed configuration; ``starts``: MIP starts by module."""
     if has_coupling_rules(S):
         raise ValueError("local-content rules couple the modules; the decomposition cannot honour them "
                          "(use --method monolithic, or auto)")
@@ -160,7 +173,7 @@ def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | No
     elif flows is None:
         flows = preprocessed_flows(S, opts.solver, time_left(deadline))
     manufacturing_seconds = time.perf_counter() - t0
-    parts = map_modules(S, flows, opts, deadline)
+    parts = map_modules(S, flows, opts, deadline, starts=starts)
     thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
     exchange = sourcing = None
     if not forced and all(r.lower_bound is not None for r in parts):

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.collections import ComponentSet
 from pyomo.core.base import SortComponents
@@ -109,9 +110,18 @@ def compile_model(model) -> tuple[highspy.HighsLp, list]:
     return lp, variables
 
 
+def solution_of(model) -> dict:
+    """The values of ``model``'s free variables, keyed by (variable name, index): a MIP start
+    for another model over the same variables (see :func:`run_highs`)."""
+    return {(v.parent_component().local_name, v.index()): v.value
+            for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
+
+
 def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bool,
-              options: dict | None = None) -> HighsRun:
-    """Solve ``model`` (not modified: call :func:`load` to set the variable values)."""
+              options: dict | None = None, start: dict | None = None) -> HighsRun:
+    """Solve ``model`` (not modified: call :func:`load` to set the variable values).
+    ``start`` (from :func:`solution_of`, possibly of another model): a MIP start for the
+    columns it names; HiGHS ignores it if infeasible and completes it if partial."""
     lp, columns = compile_model(model)
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(tee))
@@ -121,6 +131,8 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
+    if start:
+        _set_start(h, columns, start)
     h.run()
     status = _STATUS.get(h.getModelStatus(), h.modelStatusToString(h.getModelStatus()))
     info = h.getInfo()
@@ -133,6 +145,13 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     bound = info.mip_dual_bound if mip else (objective if status == "optimal" else None)
     values = _polish(h, lp, values) or values
     return HighsRun(status, objective, _finite(bound), values, columns)
+
+
+def _set_start(h: highspy.Highs, columns: list, start: dict) -> None:
+    keys = [(v.parent_component().local_name, v.index()) for v in columns]
+    index = [i for i, k in enumerate(keys) if k in start]
+    if index:
+        h.setSolution(len(index), np.array(index, dtype=np.int32), np.array([start[keys[i]] for i in index]))
 
 
 def _finite(x):

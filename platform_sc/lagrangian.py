@@ -75,7 +75,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             if out_of_time(deadline) or out.bound >= upper * (1 - gap) or part.flows in tried:
                 continue
             tried.append(part.flows)
-            res = decompose_at(S, sub, part.flows, deadline)
+            # module j's own problem at its configuration: its Lagrangian solution is optimal there
+            res = decompose_at(S, sub, part.flows, deadline, starts={part.module: part.values})
             out.build_seconds += res.build_seconds
             if res.solution is not None and res.objective < upper:
                 upper, best = res.objective, res
@@ -92,7 +93,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             break
         step = theta * (upper - value) / norm
         lam = {j: {a: lam[j][a] + step * g[j][a] for a in arcs} for j in lam}
-        parts = map_modules(S, None, sub, deadline, O, prices=lam)
+        parts = map_modules(S, None, sub, deadline, O, prices=lam, starts={r.module: r.values for r in parts})
         out.build_seconds += sum(r.build_seconds for r in parts)
     out.best = best
     return out

@@ -39,9 +39,9 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-def _solve_highs(model, time_limit, gap, threads, tee, options) -> SolveResult:
+def _solve_highs(model, time_limit, gap, threads, tee, options, start) -> SolveResult:
     t0 = time.perf_counter()
-    run = run_highs(model, time_limit, gap, threads, tee, options)
+    run = run_highs(model, time_limit, gap, threads, tee, options, start)
     objective = None
     if run.values is not None:
         load(run)
@@ -81,10 +81,11 @@ def _solve_legacy(model, name, time_limit, gap, tee, options) -> SolveResult:
 
 def solve_model(model, solver: str = "highs", time_limit: float | None = None,
                 gap: float = DEFAULT_GAP, threads: int = 1, tee: bool = False,
-                options: dict | None = None) -> SolveResult:
-    """Solve ``model`` in place; values are loaded whenever a feasible solution exists."""
+                options: dict | None = None, start: dict | None = None) -> SolveResult:
+    """Solve ``model`` in place; values are loaded whenever a feasible solution exists.
+    ``start``: a MIP start (:func:`platform_sc.highs.solution_of`; HiGHS only)."""
     if solver == "highs":
-        result = _solve_highs(model, time_limit, gap, threads, tee, options)
+        result = _solve_highs(model, time_limit, gap, threads, tee, options, start)
     else:
         result = _solve_legacy(model, solver, time_limit, gap, tee, options)
     log.info("%s: %s objective=%s bound=%s gap=%s in %.2fs", solver, result.status,

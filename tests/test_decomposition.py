@@ -229,3 +229,16 @@ def test_lagrangian_agreement_bounds_the_plant_set_optimum_from_below():
     assert lows[0] == pytest.approx(thm21, rel=1e-9) and lows == sorted(lows) and len(lows) > 1
     assert thm21 < agreed.bound <= optimum.objective * (1 + 1e-9)
     assert agreed.best is not None and agreed.best.objective >= optimum.objective * (1 - 1e-9)
+
+
+def test_a_module_problem_starts_from_an_earlier_solution():
+    # HiGHS stopped at its first improving solution returns a poor one from scratch, and the
+    # optimum when given the optimum as MIP start (the Lagrangian's next iteration, or the
+    # decomposition at the module's own configuration, start from such a solution).
+    from platform_sc.decomposition import solve_module
+    S = _small_gg()
+    j = S.modules[0]
+    best = solve_module(S, j, None, SolveOptions(gap=1e-9))
+    first = SolveOptions(gap=1e-9, solver_options={"mip_max_improving_sols": 1})
+    assert solve_module(S, j, None, first).objective > best.objective * (1 + 1e-3)
+    assert solve_module(S, j, None, first, start=best.values).objective == pytest.approx(best.objective, rel=1e-12)
