@@ -20,6 +20,7 @@ import logging
 import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from .extract import combine, manufacturing_tables, sourcing_tables
@@ -128,12 +129,47 @@ def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_
     # this process takes every workers-th module itself while workers - 1 spawned processes
     # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
-    with ProcessPoolExecutor(max_workers=w - 1, mp_context=mp.get_context("spawn")) as pool:
-        remote = {j: pool.submit(solve_module_until, S, j, flows, opts, deadline, open_set, prices.get(j),
-                                 starts.get(j))
+    with shared_workers(S, w) as pool:
+        remote = {j: pool.submit(_solve_held, j, flows, opts, deadline, open_set, prices.get(j), starts.get(j))
                   for i, j in enumerate(S.modules) if i % w}
         local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
         return [local[j] if j in local else remote[j].result() for j in S.modules]
+
+
+_shared: tuple | None = None  # (Sets, its processes) while a shared_workers block is open
+_held: Sets | None = None      # in a spawned process: the instance it serves
+
+
+@contextmanager
+def shared_workers(S: Sets, workers: int):
+    """``workers`` − 1 spawned processes holding ``S`` (sent once), for every
+    :func:`map_modules` on ``S`` within the block: a solve that maps its modules many times
+    (the exact method) starts them once. Yields the pool (None when ``workers`` ≤ 1); within
+    an open block for ``S``, yields that block's pool."""
+    global _shared
+    if _shared is not None and _shared[0] is S:
+        yield _shared[1]
+        return
+    if workers <= 1:
+        yield None
+        return
+    outer = _shared
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
+                             initializer=_hold, initargs=(S,)) as pool:
+        _shared = (S, pool)
+        try:
+            yield pool
+        finally:
+            _shared = outer
+
+
+def _hold(S: Sets) -> None:
+    global _held
+    _held = S
+
+
+def _solve_held(*args) -> ModuleResult:
+    return solve_module_until(_held, *args)
 
 
 def _sum(values) -> float | None:
@@ -173,8 +209,9 @@ def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | No
     elif flows is None:
         flows = preprocessed_flows(S, opts.solver, time_left(deadline))
     manufacturing_seconds = time.perf_counter() - t0
-    parts = map_modules(S, flows, opts, deadline, starts=starts)
-    thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
+    with shared_workers(S, opts.workers):  # Z''(j) and Z(j) on the same processes
+        parts = map_modules(S, flows, opts, deadline, starts=starts)
+        thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
     exchange = sourcing = None
     if not forced and all(r.lower_bound is not None for r in parts):
         sourcing = sum(r.lower_bound for r in parts) - manufacturing_cost(S, flows)  # ≤ SRC*_R

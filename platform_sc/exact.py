@@ -36,7 +36,8 @@ import time
 from dataclasses import replace
 from itertools import combinations
 
-from .decomposition import decompose_at, out_of_time, solve_decomposition, theorem_21_bound, time_left
+from .decomposition import (decompose_at, out_of_time, shared_workers, solve_decomposition, theorem_21_bound,
+                            time_left)
 from .extract import extract
 from .lagrangian import agree_within
 from .manufacturing import exchange_bound, preprocessed_flows
@@ -144,7 +145,13 @@ def _raise_bound(res: RunResult, bound: float | None) -> None:
 
 
 def solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
-    """Proven optimum (within ``opts.gap``) when time allows; else the best bound pair."""
+    """Proven optimum (within ``opts.gap``) when time allows; else the best bound pair.
+    With ``opts.workers`` > 1 the module problems share processes started once."""
+    with shared_workers(S, opts.workers):
+        return _solve_exact(S, opts)
+
+
+def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     t0 = time.perf_counter()
     deadline = None if opts.time_limit is None else t0 + opts.time_limit
     sub = replace(opts, gap=opts.gap / 4)
