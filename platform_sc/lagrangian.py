@@ -4,13 +4,23 @@ Within the configurations setting up exactly the plants O, Theorem 2.1 lets each
 choose its own manufacturing flows fin_j. Relaxing the agreement fin_j = fin with
 multipliers λ_j[p,m], Σ_j λ_j[p,m] = 0 on every arc (so the common fin drops out), gives
 
-    L(λ) = Σ_j min { Z_j(x_j) + Σ_(p,m) λ_j[p,m]·fin_j[p,m] : x_j feasible for module j in O }
+    L(λ) = Σ_j L_j(λ_j),
+    L_j(λ_j) = min { Z_j(x) + Σ_(p,m) λ_j[p,m]·fin_j[p,m](x) : x feasible for module j in O }
 
-with L(λ) ≤ Z*_O for every such λ, and L(0) the Theorem 2.1 bound within O. Subgradient
-ascent with Polyak's step toward the incumbent Z̄: g_j = fin_j − mean_i fin_i (a feasible
-direction: it sums to zero over j), λ ← λ + θ·(Z̄ − L)/‖g‖²·g, θ halved after ``patience``
-iterations without a better bound, stopped when θ < ``min_step``. Each L(λ) uses the proven
-bounds of the module problems, so every bound reported is valid even when they stop short.
+with L(λ) ≤ Z*_O for every such λ, and L(0) the Theorem 2.1 bound within O. Each L(λ) uses
+the proven bounds of the module problems, so every bound reported is valid even when they
+stop short.
+
+L is concave; we maximise it by a proximal bundle method. Every module solution x^k met so
+far gives a cut L_j(λ_j) ≤ Z_j(x^k) + λ_j·fin_j(x^k); the master QP maximises Σ_j θ_j under
+these cuts and Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (the best multipliers so far).
+With one cut per module its step is the subgradient step t·g, g_j = fin_j − mean_i fin_i;
+the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄. The centre moves (a
+serious step) when L gains at least ``serious`` of what the master predicted (t doubles if L
+gains half of it), else t halves (a null step). Stopped when the master predicts no gain,
+t falls below ``min_step`` of its start, or the bound proves the incumbent. Unlike
+subgradient steps (the former method), it keeps every cut, which is what the slow tail of
+the agreement needs (benchmarks/README.md).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
 λ = 0 each module's (the costliest module's first), then at each iteration the one of the
@@ -25,6 +35,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import highspy
+
 from .decomposition import decompose_at, map_modules, out_of_time
 from .result import RunResult
 from .sets import Sets
@@ -34,8 +46,9 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class LagrangianOptions:
-    patience: int = 1        # iterations without a better bound before θ halves
-    min_step: float = 0.25   # stop once θ falls below this
+    step: float = 1.0        # first proximal step t, share of Polyak's (Z̄ − L(0)) / ‖g‖²
+    min_step: float = 1 / 64  # stop once t has shrunk below this share of the first
+    serious: float = 0.1     # the centre moves when L gains this share of the predicted gain
     max_iterations: int = 100
 
 
@@ -47,6 +60,62 @@ class Agreement:
     iterations: list = field(default_factory=list)  # iteration log: bound, upper bound, gap, seconds
 
 
+def _cuts(parts: list, lam: dict, arcs: list) -> list:
+    """(module, Z_j(x), fin_j(x)) of each module solution x (its objective less the charge)."""
+    out = []
+    for r in parts:
+        fin = {a: r.flows.get(a, 0.0) for a in arcs}
+        out.append((r.module, r.objective - sum(lam[r.module][a] * fin[a] for a in arcs), fin))
+    return out
+
+
+def _master(cuts: list, arcs: list, centre: dict, t: float) -> tuple[dict, float] | None:
+    """The proximal master QP: max Σ_j θ_j − ‖λ − centre‖² / 2t subject to
+    θ_j ≤ Z_j(x^k) + λ_j·fin_j(x^k) for every cut k and Σ_j λ_j = 0 on every arc. Returns the
+    next multipliers and the model's value Σ_j θ_j there (None if HiGHS fails).
+
+    Solved in δ = λ − centre and φ_j = (θ_j − base_j) / s, base_j the model's value of
+    module j at the centre and s = 1e-4·Σ_j base_j: HiGHS's QP solver keeps free variables
+    within ±1e7, and θ_j (billions) would not fit."""
+    J, n = list(centre), len(arcs)
+    at = [(j, z + sum(centre[j][a] * f for a, f in fin.items()), fin) for j, z, fin in cuts]  # cut at the centre
+    base = {j: min(v for i, v, _ in at if i == j) for j in J}
+    s = max(1.0, 1e-4 * abs(sum(base.values())))
+    col = {(j, a): i * n + k for i, j in enumerate(J) for k, a in enumerate(arcs)}
+    phi = {j: len(col) + i for i, j in enumerate(J)}
+    ncol = len(col) + len(J)
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.col_cost_ = [0.0] * len(col) + [-1.0] * len(J)  # minimise the negation
+    lp.col_lower_, lp.col_upper_ = [-highspy.kHighsInf] * ncol, [highspy.kHighsInf] * ncol
+    start, index, value, lo, hi = [0], [], [], [], []
+    for a in arcs:  # Σ_j δ_j[a] = 0 (the centre's multipliers sum to zero already)
+        index += [col[j, a] for j in J]
+        value += [1.0] * len(J)
+        lo.append(0.0), hi.append(0.0), start.append(len(index))
+    for j, v, fin in at:  # φ_j − δ_j·fin_j(x^k) / s ≤ (cut at the centre − base_j) / s
+        used = [a for a in arcs if fin[a]]
+        index += [phi[j]] + [col[j, a] for a in used]
+        value += [1.0] + [-fin[a] / s for a in used]
+        lo.append(-highspy.kHighsInf), hi.append((v - base[j]) / s), start.append(len(index))
+    lp.num_row_, lp.row_lower_, lp.row_upper_ = len(lo), lo, hi
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = ncol, len(lo)
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, index, value
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.passModel(lp)
+    h.passHessian(ncol, len(col), highspy.HessianFormat.kTriangular, list(range(len(col) + 1)) + [len(col)] * len(J),
+                  list(range(len(col))), [1 / (t * s)] * len(col))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = h.getSolution().col_value
+    lam = {j: {a: centre[j][a] + x[col[j, a]] for a in arcs} for j in J}
+    return lam, sum(base[j] + s * x[phi[j]] for j in J)
+
+
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
                  deadline: float | None, config: LagrangianOptions | None = None) -> Agreement:
     """Raise the bound on the configurations with set-up plants O (module docstring).
@@ -56,21 +125,29 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     t0 = time.perf_counter()
     arcs = [a for a in S.muc if a[0] in O]
     lam = {j: {a: 0.0 for a in arcs} for j in S.modules}
-    upper, best, theta, stale, tried = incumbent, None, 1.0, 0, []
+    centre, at_centre, upper, best, tried, cuts = lam, float("-inf"), incumbent, None, [], []
     out = Agreement(float("-inf"), None)
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
         value = sum(r.lower_bound for r in parts)
-        if value > out.bound:
-            out.bound, stale = value, 0
-        else:
-            stale += 1
+        cuts += _cuts(parts, lam, arcs)
+        step = "start" if it == 0 else "serious" if value - at_centre >= config.serious * (predicted - at_centre) else "null"
+        if step == "null":
+            t /= 2
+        else:  # a step that gains half the prediction or more: the next may be longer
+            if step == "serious" and value - at_centre >= 0.5 * (predicted - at_centre):
+                t *= 2
+            centre, at_centre = lam, value
+        out.bound = max(out.bound, value)
         fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
-        mean = {a: sum(f[a] for f in fins.values()) / len(fins) for a in arcs}
+        mid = {a: sum(f[a] for f in fins.values()) / len(fins) for a in arcs}
+        if it == 0:  # Polyak's step toward the incumbent
+            norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
+            t = first = config.step * (upper - value) / max(norm, 1e-9)
         # at λ = 0 every module's configuration (the costliest module's first), then the nearest
         candidates = (sorted(parts, key=lambda r: -r.objective) if it == 0 else
-                      [min(parts, key=lambda r: sum((fins[r.module][a] - mean[a]) ** 2 for a in arcs))])
+                      [min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))])
         for part in candidates:
             if out_of_time(deadline) or out.bound >= upper * (1 - gap) or part.flows in tried:
                 continue
@@ -81,18 +158,17 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             if res.solution is not None and res.objective < upper:
                 upper, best = res.objective, res
                 res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
-        out.iterations.append({"iteration": it, "lower_bound": out.bound, "upper_bound": upper,
-                               "gap": (upper - out.bound) / upper, "seconds": time.perf_counter() - t0})
-        log.info("Lagrangian %d: bound %.6g, upper bound %.6g, gap %.3g", it, out.bound, upper,
+        out.iterations.append({"iteration": it, "step": step, "lower_bound": out.bound, "upper_bound": upper,
+                               "gap": (upper - out.bound) / upper, "step_length": t,
+                               "seconds": time.perf_counter() - t0})
+        log.info("Lagrangian %d (%s): bound %.6g, upper bound %.6g, gap %.3g", it, step, out.bound, upper,
                  out.iterations[-1]["gap"])
-        if stale >= config.patience:
-            theta, stale = theta / 2, 0
-        g = {j: {a: fins[j][a] - mean[a] for a in arcs} for j in fins}
-        norm = sum(v * v for gj in g.values() for v in gj.values())
-        if out.bound >= upper * (1 - gap) or theta < config.min_step or norm < 1e-9 or out_of_time(deadline):
+        if out.bound >= upper * (1 - gap) or t < first * config.min_step or out_of_time(deadline):
             break
-        step = theta * (upper - value) / norm
-        lam = {j: {a: lam[j][a] + step * g[j][a] for a in arcs} for j in lam}
+        master = _master(cuts, arcs, centre, t)
+        if master is None or master[1] <= at_centre + 1e-6 * abs(at_centre):
+            break  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
+        lam, predicted = master
         parts = map_modules(S, None, sub, deadline, O, prices=lam, starts={r.module: r.values for r in parts})
         out.build_seconds += sum(r.build_seconds for r in parts)
     out.best = best

@@ -160,10 +160,23 @@ def test_gg_bounds_sandwich_the_monolithic_optimum():
     assert exact.status == "optimal"
     assert exact.objective == pytest.approx(mono.objective, rel=1e-6)
     assert exact.objective <= deco.objective * (1 + 1e-9)
-    # the Lagrangian agreement raises one plant set's bound but not to 1e-6: the cutoff MILP
-    # then searches that set alone
+    # the Lagrangian agreement raises one plant set's bound above Theorem 2.1's, to the proof
     (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
-    assert row["lower_bound"] > row["theorem_2_1"]
+    assert row["lower_bound"] > row["theorem_2_1"] and "monolithic" not in exact.details
+
+
+def test_cutoff_milp_searches_the_one_plant_set_left_open(monkeypatch):
+    # With the Lagrangian stopped after its first iteration one plant set stays unproven at
+    # 1e-6; the cutoff MILP then searches that set alone and proves the monolithic optimum.
+    from platform_sc import lagrangian
+    from platform_sc.scenarios import generate
+    options = lagrangian.LagrangianOptions
+    monkeypatch.setattr(lagrangian, "LagrangianOptions", lambda: options(max_iterations=1))
+    inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
+    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    exact = run(inst, SolveOptions(method="exact", gap=1e-6))
+    assert exact.status == "optimal" and exact.objective == pytest.approx(mono.objective, rel=1e-6)
+    (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
     assert exact.details["monolithic"]["plants_set_up"] == row["plants"]
 
 
