@@ -3,10 +3,14 @@ on GG, and what the exact method proves.
 
     python benchmarks/gg_exact.py --grid benchmarks/gg_sample.yaml --workers 2 --time-limit 60
     python benchmarks/gg_exact.py --grid scenarios/paper_grid_gg.yaml --sample 16 --workers 2 --time-limit 60
+    python benchmarks/gg_exact.py --grid scenarios/paper_grid_gg.yaml --ids IDS.txt --name misses \
+        --module-workers 2 --time-limit 60
 
 For each scenario: the decomposed objective with the pre-processed configuration (the
 paper's method), the lower bounds, what proved optimality, and the exact method's objective,
-bound and status. ``--sample N`` draws N points of the grid at random (``--seed``).
+bound and status. ``--sample N`` draws N points of the grid at random (``--seed``); ``--ids``
+keeps the points listed in a file (one id per line). ``--workers`` solves that many scenarios
+at once; ``--module-workers`` gives each scenario that many processes for its module problems.
 ``--table-only`` tabulates what the results store already holds (e.g. of a stopped run).
 """
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pandas as pd
 
 from platform_sc.batch import ResultsStore, read_results, run_batch
 from platform_sc.result import SolveOptions
-from platform_sc.scenarios import load_grid
+from platform_sc.scenarios import load_grid, point_id
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,6 +32,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--grid", default=HERE / "gg_sample.yaml")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--module-workers", type=int, default=1)
+    ap.add_argument("--ids", default=None, help="file of scenario ids to keep")
+    ap.add_argument("--name", default=None, help="results file stem (default: the grid's)")
     ap.add_argument("--time-limit", type=float, default=300)
     ap.add_argument("--sample", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
@@ -35,13 +42,17 @@ def main() -> None:
     ap.add_argument("--table-only", action="store_true", help="no solving: tabulate the store as it is")
     args = ap.parse_args()
     points = load_grid(args.grid)
-    name = Path(args.grid).stem
+    name = args.name or Path(args.grid).stem
+    if args.ids:
+        keep = set(Path(args.ids).read_text().split())
+        points = [p for p in points if point_id(p) in keep]
     if args.sample:
         points = random.Random(args.seed).sample(points, args.sample)
         name += f"_sample{args.sample}"
     db = Path(args.out) / f"{name}_exact.sqlite"
     if not args.table_only:
-        run_batch(points, db, SolveOptions(method="exact", time_limit=args.time_limit), workers=args.workers)
+        run_batch(points, db, SolveOptions(method="exact", time_limit=args.time_limit, workers=args.module_workers),
+                  workers=args.workers)
     table = read_results(db).set_index("id")
     with ResultsStore(db) as store:
         details = {i: store.details(i) for i in table.index}
