@@ -57,7 +57,7 @@ class Agreement:
     bound: float                          # best L(λ), a lower bound on Z*_O
     best: RunResult | None                # best decomposition found (None: none beat the incumbent)
     build_seconds: float = 0.0
-    iterations: list = field(default_factory=list)  # iteration log: bound, upper bound, gap, seconds
+    iterations: list = field(default_factory=list)  # log: step kind, bound, upper bound, gap, t, seconds
 
 
 def _cuts(parts: list, lam: dict, arcs: list) -> list:
@@ -69,18 +69,18 @@ def _cuts(parts: list, lam: dict, arcs: list) -> list:
     return out
 
 
-def _master(cuts: list, arcs: list, centre: dict, t: float) -> tuple[dict, float] | None:
+def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[dict, float] | None:
     """The proximal master QP: max Σ_j θ_j − ‖λ − centre‖² / 2t subject to
     θ_j ≤ Z_j(x^k) + λ_j·fin_j(x^k) for every cut k and Σ_j λ_j = 0 on every arc. Returns the
     next multipliers and the model's value Σ_j θ_j there (None if HiGHS fails).
 
     Solved in δ = λ − centre and φ_j = (θ_j − base_j) / s, base_j the model's value of
-    module j at the centre and s = 1e-4·Σ_j base_j: HiGHS's QP solver keeps free variables
-    within ±1e7, and θ_j (billions) would not fit."""
+    module j at the centre and s the gain sought (the caller's gap to the incumbent): HiGHS's
+    QP solver keeps free variables within ±1e7 (θ_j, billions, would not fit) and solves
+    to absolute tolerances."""
     J, n = list(centre), len(arcs)
     at = [(j, z + sum(centre[j][a] * f for a, f in fin.items()), fin) for j, z, fin in cuts]  # cut at the centre
     base = {j: min(v for i, v, _ in at if i == j) for j in J}
-    s = max(1.0, 1e-4 * abs(sum(base.values())))
     col = {(j, a): i * n + k for i, j in enumerate(J) for k, a in enumerate(arcs)}
     phi = {j: len(col) + i for i, j in enumerate(J)}
     ncol = len(col) + len(J)
@@ -132,11 +132,12 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             break
         value = sum(r.lower_bound for r in parts)
         cuts += _cuts(parts, lam, arcs)
-        step = "start" if it == 0 else "serious" if value - at_centre >= config.serious * (predicted - at_centre) else "null"
+        gained = 1.0 if it == 0 else (value - at_centre) / max(predicted - at_centre, 1e-9)
+        step = "start" if it == 0 else "serious" if gained >= config.serious else "null"
         if step == "null":
             t /= 2
-        else:  # a step that gains half the prediction or more: the next may be longer
-            if step == "serious" and value - at_centre >= 0.5 * (predicted - at_centre):
+        else:
+            if step == "serious" and gained >= 0.5:  # L gained half the prediction: go further
                 t *= 2
             centre, at_centre = lam, value
         out.bound = max(out.bound, value)
@@ -165,7 +166,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                  out.iterations[-1]["gap"])
         if out.bound >= upper * (1 - gap) or t < first * config.min_step or out_of_time(deadline):
             break
-        master = _master(cuts, arcs, centre, t)
+        master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
         if master is None or master[1] <= at_centre + 1e-6 * abs(at_centre):
             break  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
         lam, predicted = master

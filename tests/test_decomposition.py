@@ -60,19 +60,21 @@ def test_corrupted_flows_are_caught(tiny):
 def test_exact_method_proves_the_free_plant_optimum(tiny):
     # The pre-processed configuration ties (zero manufacturing cost) and the Theorem 2.1
     # bound is 345 < 435: the modules disagree on the plant. Charging them for disagreeing
-    # (Lagrangian agreement within {P1, P2}) closes the gap at its first step here.
+    # (Lagrangian agreement within {P1, P2}) closes the gap to 1e-4, the gap asked for.
     inst = assembly_instance(tiny)
     res = run(inst, SolveOptions(method="auto"))
     assert res.method == "exact" and res.status == "optimal" and res.certificate == "bounded"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
     # the plant-set enumeration proves {P1} and {P2} alone (435 each, forced configurations);
-    # {P1, P2} starts at Theorem 2.1's 345 and the Lagrangian bound reaches 435: no MILP
+    # {P1, P2} starts at Theorem 2.1's 345 and the Lagrangian bound reaches 435 (within the
+    # 1e-4 asked for, where it stops): no MILP
     rows = {tuple(r["plants"]): r for r in res.details["plant_sets"]}
     assert {k: r["lower_bound"] for k, r in rows.items()} == pytest.approx(
-        {("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 435.0})
+        {("P1",): 435.0, ("P2",): 435.0, ("P1", "P2"): 435.0}, rel=1e-4)
     steps = rows["P1", "P2"]["lagrangian"]
-    assert steps[0]["lower_bound"] == pytest.approx(345.0) and steps[-1]["lower_bound"] == pytest.approx(435.0)
+    assert steps[0]["lower_bound"] == pytest.approx(345.0)
+    assert 435.0 * (1 - 1e-4) <= steps[-1]["lower_bound"] <= 435.0 * (1 + 1e-9)
     assert "monolithic" not in res.details
     # Theorem 2.1 over all configurations (345 = min of the sets' first bounds) is not re-solved
     assert res.details["bounds"]["theorem_2_1"] is None
@@ -255,3 +257,17 @@ def test_a_module_problem_starts_from_an_earlier_solution():
     first = SolveOptions(gap=1e-9, solver_options={"mip_max_improving_sols": 1})
     assert solve_module(S, j, None, first).objective > best.objective * (1 + 1e-3)
     assert solve_module(S, j, None, first, start=best.values).objective == pytest.approx(best.objective, rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e8])  # billions: beyond HiGHS's ±1e7 for free QP variables
+def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale):
+    # Modules A and B each send a segment's 5 units from a different plant. With one cut each
+    # the proximal step is t·(fin_j − mean) = 0.1·(±2.5) on each arc, and the model predicts
+    # Z_A + 0.25·5 + Z_B + 0.25·5 (by hand).
+    from platform_sc.lagrangian import _master
+    arcs = [("p1", "m"), ("p2", "m")]
+    cuts = [("A", 10.0 * scale, {arcs[0]: 5.0, arcs[1]: 0.0}), ("B", 12.0 * scale, {arcs[0]: 0.0, arcs[1]: 5.0})]
+    lam, predicted = _master(cuts, arcs, {j: {a: 0.0 for a in arcs} for j in "AB"}, 0.1, 2.5)
+    assert lam["A"][arcs[0]] == pytest.approx(0.25, abs=1e-6) and lam["A"][arcs[1]] == pytest.approx(-0.25, abs=1e-6)
+    assert lam["B"][arcs[0]] == pytest.approx(-0.25, abs=1e-6) and lam["B"][arcs[1]] == pytest.approx(0.25, abs=1e-6)
+    assert predicted == pytest.approx(22.0 * scale + 2.5, abs=1e-2)

@@ -29,7 +29,7 @@ def friendly_errors(func):
     return wrapper
 
 
-MODULE_WORKERS = "Processes for the per-module problems of the decomposition."
+MODULE_WORKERS = "Processes for the per-module problems (decomposition, exact), started once per solve."
 
 
 def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
