@@ -72,14 +72,12 @@ def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, 
     build = time.perf_counter() - t0
     res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee, opts.solver_options,
                       start)
-    if not res.has_solution:
-        return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build, res.solve_seconds)
-    if flows is not None:
-        return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build,
-                            res.solve_seconds, tables=sourcing_tables(model))
-    chosen = configuration(S, {a: v.value for a, v in model.fin.items()})
-    return ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build,
-                        res.solve_seconds, flows=chosen, values=solution_of(model))
+    out = ModuleResult(module, _kind(flows), res.status, res.objective, res.lower_bound, build, res.solve_seconds)
+    if res.has_solution and flows is not None:
+        out.tables = sourcing_tables(model)
+    elif res.has_solution:
+        out.flows, out.values = configuration(S, {a: v.value for a, v in model.fin.items()}), solution_of(model)
+    return out
 
 
 def configuration(S: Sets, fin: dict) -> dict:

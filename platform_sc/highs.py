@@ -58,6 +58,20 @@ class HighsRun:
     columns: list             # the Pyomo variables, in column order
 
 
+def row_wise_lp(cost: list, col_lower: list, col_upper: list, rows: tuple, row_lower: list,
+                row_upper: list) -> highspy.HighsLp:
+    """A HiGHS model (minimise) from its columns and its rows, ``rows`` = (start, index,
+    value) compressed row-wise."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cost), len(row_lower)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, col_lower, col_upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cost), len(row_lower)
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = rows
+    return lp
+
+
 def compile_model(model) -> tuple[highspy.HighsLp, list]:
     """The model's active linear constraints and its one active objective as a HiGHS model,
     and the Pyomo variables of its columns."""
@@ -89,20 +103,14 @@ def compile_model(model) -> tuple[highspy.HighsLp, list]:
     repn = visitor.walk_expression(objective.expr)
     cost_index, cost_value = columns_of(repn, objective)
     variables = [var_map[vid] for vid in col]
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_, lp.offset_ = len(variables), len(row_lo), repn.constant
-    if objective.sense == pyo.maximize:
-        lp.sense_ = highspy.ObjSense.kMaximize
     cost = [0.0] * len(variables)
     for i, c in zip(cost_index, cost_value):
         cost[i] = c
-    lp.col_cost_ = cost
-    lp.col_lower_ = [-INF if v.lb is None else v.lb for v in variables]
-    lp.col_upper_ = [INF if v.ub is None else v.ub for v in variables]
-    lp.row_lower_, lp.row_upper_ = row_lo, row_hi
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(variables), len(row_lo)
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, index, value
+    lp = row_wise_lp(cost, [-INF if v.lb is None else v.lb for v in variables],
+                     [INF if v.ub is None else v.ub for v in variables], (start, index, value), row_lo, row_hi)
+    lp.offset_ = repn.constant
+    if objective.sense == pyo.maximize:
+        lp.sense_ = highspy.ObjSense.kMaximize
     integer = ComponentSet(v for v in variables if v.is_integer())
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger if v in integer else highspy.HighsVarType.kContinuous
@@ -110,11 +118,14 @@ def compile_model(model) -> tuple[highspy.HighsLp, list]:
     return lp, variables
 
 
+def _key(v) -> tuple:
+    return v.parent_component().local_name, v.index()
+
+
 def solution_of(model) -> dict:
     """The values of ``model``'s free variables, keyed by (variable name, index): a MIP start
     for another model over the same variables (see :func:`run_highs`)."""
-    return {(v.parent_component().local_name, v.index()): v.value
-            for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
+    return {_key(v): v.value for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
 
 
 def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bool,
@@ -148,7 +159,7 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
 
 
 def _set_start(h: highspy.Highs, columns: list, start: dict) -> None:
-    keys = [(v.parent_component().local_name, v.index()) for v in columns]
+    keys = [_key(v) for v in columns]
     index = [i for i, k in enumerate(keys) if k in start]
     if index:
         h.setSolution(len(index), np.array(index, dtype=np.int32), np.array([start[keys[i]] for i in index]))

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import highspy
 
 from .decomposition import decompose_at, map_modules, out_of_time
+from .highs import row_wise_lp
 from .result import RunResult
 from .sets import Sets
 
@@ -60,13 +61,10 @@ class Agreement:
     iterations: list = field(default_factory=list)  # log: step kind, bound, upper bound, gap, t, seconds
 
 
-def _cuts(parts: list, lam: dict, arcs: list) -> list:
+def _cuts(parts: list, lam: dict, fins: dict) -> list:
     """(module, Z_j(x), fin_j(x)) of each module solution x (its objective less the charge)."""
-    out = []
-    for r in parts:
-        fin = {a: r.flows.get(a, 0.0) for a in arcs}
-        out.append((r.module, r.objective - sum(lam[r.module][a] * fin[a] for a in arcs), fin))
-    return out
+    return [(r.module, r.objective - sum(lam[r.module][a] * f for a, f in fins[r.module].items()), fins[r.module])
+            for r in parts]
 
 
 def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[dict, float] | None:
@@ -78,16 +76,12 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
     module j at the centre and s the gain sought (the caller's gap to the incumbent): HiGHS's
     QP solver keeps free variables within ±1e7 (θ_j, billions, would not fit) and solves
     to absolute tolerances."""
-    J, n = list(centre), len(arcs)
+    J, n, inf = list(centre), len(arcs), highspy.kHighsInf
     at = [(j, z + sum(centre[j][a] * f for a, f in fin.items()), fin) for j, z, fin in cuts]  # cut at the centre
     base = {j: min(v for i, v, _ in at if i == j) for j in J}
     col = {(j, a): i * n + k for i, j in enumerate(J) for k, a in enumerate(arcs)}
     phi = {j: len(col) + i for i, j in enumerate(J)}
     ncol = len(col) + len(J)
-    lp = highspy.HighsLp()
-    lp.num_col_ = ncol
-    lp.col_cost_ = [0.0] * len(col) + [-1.0] * len(J)  # minimise the negation
-    lp.col_lower_, lp.col_upper_ = [-highspy.kHighsInf] * ncol, [highspy.kHighsInf] * ncol
     start, index, value, lo, hi = [0], [], [], [], []
     for a in arcs:  # Σ_j δ_j[a] = 0 (the centre's multipliers sum to zero already)
         index += [col[j, a] for j in J]
@@ -97,11 +91,9 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
         used = [a for a in arcs if fin[a]]
         index += [phi[j]] + [col[j, a] for a in used]
         value += [1.0] + [-fin[a] / s for a in used]
-        lo.append(-highspy.kHighsInf), hi.append((v - base[j]) / s), start.append(len(index))
-    lp.num_row_, lp.row_lower_, lp.row_upper_ = len(lo), lo, hi
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = ncol, len(lo)
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, index, value
+        lo.append(-inf), hi.append((v - base[j]) / s), start.append(len(index))
+    cost = [0.0] * len(col) + [-1.0] * len(J)  # minimise the negation
+    lp = row_wise_lp(cost, [-inf] * ncol, [inf] * ncol, (start, index, value), lo, hi)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -131,7 +123,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
         value = sum(r.lower_bound for r in parts)
-        cuts += _cuts(parts, lam, arcs)
+        fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
+        cuts += _cuts(parts, lam, fins)
         gained = 1.0 if it == 0 else (value - at_centre) / max(predicted - at_centre, 1e-9)
         step = "start" if it == 0 else "serious" if gained >= config.serious else "null"
         if step == "null":
@@ -141,7 +134,6 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                 t *= 2
             centre, at_centre = lam, value
         out.bound = max(out.bound, value)
-        fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
         mid = {a: sum(f[a] for f in fins.values()) / len(fins) for a in arcs}
         if it == 0:  # Polyak's step toward the incumbent
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
