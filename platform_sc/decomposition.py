@@ -105,16 +105,19 @@ def out_of_time(deadline: float | None) -> bool:
 
 def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline: float | None,
                        open_set=None, prices: dict | None = None, start: dict | None = None) -> ModuleResult:
-    """:func:`solve_module` with the time left until ``deadline``; not started after it."""
+    """:func:`solve_module` with the time left until ``deadline`` (or ``opts.time_limit`` if
+    shorter); not started after it."""
     if out_of_time(deadline):
         return ModuleResult(module, _kind(flows), "time_limit", None, None, 0.0, 0.0)
-    return solve_module(S, module, flows, replace(opts, time_limit=time_left(deadline)), open_set, prices, start)
+    limit = min((t for t in (opts.time_limit, time_left(deadline)) if t is not None), default=None)
+    return solve_module(S, module, flows, replace(opts, time_limit=limit), open_set, prices, start)
 
 
 def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
                 prices: dict | None = None, starts: dict | None = None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
-    every problem gets the time left until ``deadline`` (the whole solve's limit).
+    every problem gets the time left until ``deadline`` (the whole solve's limit), at most
+    ``opts.time_limit``.
     ``prices``: {module: {(plant, segment): λ}}, ``starts``: {module: MIP start} (see
     :func:`solve_module`)."""
     prices, starts = prices or {}, starts or {}
