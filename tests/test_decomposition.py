@@ -151,10 +151,27 @@ def test_module_problems_in_parallel_processes_give_the_same_solution():
     assert [m["module"] for m in two.details["modules"]] == [m["module"] for m in one.details["modules"]]
 
 
-def test_gg_bounds_sandwich_the_monolithic_optimum():
+def _small_gg_instance():
     from platform_sc.scenarios import generate
-    inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
-    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    return generate("GG", 6, 150000, "low", "medium", 2, 1)
+
+
+@pytest.fixture(scope="module")
+def small_gg():
+    """The small GG instance and its monolithic optimum (solved once for the tests below)."""
+    inst = _small_gg_instance()
+    return inst, run(inst, SolveOptions(method="monolithic", gap=1e-9))
+
+
+def _lagrangian_options(monkeypatch, **changes) -> None:
+    """The exact method's Lagrangian runs with ``changes`` to its default options."""
+    from platform_sc import lagrangian
+    options = lagrangian.LagrangianOptions
+    monkeypatch.setattr(lagrangian, "LagrangianOptions", lambda: options(**changes))
+
+
+def test_gg_bounds_sandwich_the_monolithic_optimum(small_gg):
+    inst, mono = small_gg
     deco = run(inst, SolveOptions(method="decomposition", gap=1e-9))
     assert deco.certificate == "bounded"
     assert deco.lower_bound <= mono.objective * (1 + 1e-9) <= deco.objective * (1 + 1e-9)
@@ -167,30 +184,22 @@ def test_gg_bounds_sandwich_the_monolithic_optimum():
     assert row["lower_bound"] > row["theorem_2_1"] and "monolithic" not in exact.details
 
 
-def test_cutoff_milp_searches_the_one_plant_set_left_open(monkeypatch):
+def test_cutoff_milp_searches_the_one_plant_set_left_open(monkeypatch, small_gg):
     # With the Lagrangian stopped after its first iteration one plant set stays unproven at
     # 1e-6; the cutoff MILP then searches that set alone and proves the monolithic optimum.
-    from platform_sc import lagrangian
-    from platform_sc.scenarios import generate
-    options = lagrangian.LagrangianOptions
-    monkeypatch.setattr(lagrangian, "LagrangianOptions", lambda: options(max_iterations=1))
-    inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
-    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    _lagrangian_options(monkeypatch, max_iterations=1)
+    inst, mono = small_gg
     exact = run(inst, SolveOptions(method="exact", gap=1e-6))
     assert exact.status == "optimal" and exact.objective == pytest.approx(mono.objective, rel=1e-6)
     (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
     assert exact.details["monolithic"]["plants_set_up"] == row["plants"]
 
 
-def test_inexact_module_problems_never_overstate_the_lagrangian_bound(monkeypatch):
+def test_inexact_module_problems_never_overstate_the_lagrangian_bound(monkeypatch, small_gg):
     # Module problems at λ ≠ 0 stopped at once (an absolute gap far above any gain): every
     # bound the agreement reports is still a proven one, at most the monolithic optimum.
-    from platform_sc import lagrangian
-    from platform_sc.scenarios import generate
-    options = lagrangian.LagrangianOptions
-    monkeypatch.setattr(lagrangian, "LagrangianOptions", lambda: options(oracle_gap=1e6, max_iterations=4))
-    inst = generate("GG", 6, 150000, "low", "medium", 2, 1)
-    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    _lagrangian_options(monkeypatch, oracle_gap=1e6, max_iterations=4)
+    inst, mono = small_gg
     exact = run(inst, SolveOptions(method="exact", gap=1e-6))
     (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
     assert all(step["lower_bound"] <= mono.objective * (1 + 1e-9) for step in row["lagrangian"])
@@ -226,8 +235,7 @@ def test_no_module_problem_starts_after_the_deadline(tiny):
 
 
 def _small_gg():
-    from platform_sc.scenarios import generate
-    return Sets(validate(generate("GG", 6, 150000, "low", "medium", 2, 1)))
+    return Sets(validate(_small_gg_instance()))
 
 
 def test_multiplier_prices_shift_a_module_problem_by_their_exact_charge():
