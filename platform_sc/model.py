@@ -32,9 +32,12 @@ only in how finely the balance (8) and the tooling link (10) are written:
 option to each plant (LL and CC with low capability: the split over suppliers is trivial and
 the per-segment links are tight) or when a regional local-content rule needs to know where
 units are sold; else "threshold" when suppliers serve several plants (LG, GG), "plant"
-otherwise (LL, CC, CG). Measured on the paper's block (benchmarks/README.md): per plant the
-CG decomposition is 2–7× faster than per segment, LL high 2.8×; LL low is 1.9× faster per
-segment; on LG per plant is slower and per threshold class 1.4× faster than per segment.
+otherwise (LL, CC, CG), and "plant" for one module with free manufacturing (Theorem 2.1's
+Z(j) and the Lagrangian's problems, which only data with plants serving several regions
+has). Measured on the paper's block (benchmarks/README.md): per plant the CG decomposition
+is 2–7× faster than per segment, LL high 2.8×; LL low is 1.9× faster per segment; on LG per
+plant is slower and per threshold class 1.4× faster than per segment. On GG's Z(j) within
+one set of plants, per plant took 24.7 s against 32.3 s per threshold class (6 instances).
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
@@ -62,8 +65,9 @@ COST_TERMS = ("development", "plant_setup", "assembly_distribution", "supplier_s
 FLOWS_BY = ("plant", "threshold", "segment")
 
 
-def choose_flows_by(S: Sets, plants, suppliers) -> str:
-    """The form of the supplier flows for these plants and suppliers (module docstring)."""
+def choose_flows_by(S: Sets, plants, suppliers, free_module: bool = False) -> str:
+    """The form of the supplier flows for these plants and suppliers (module docstring);
+    ``free_module``: the problem is one module with free manufacturing."""
     if needs_segment_flows(S):
         return "segment"
     reach: dict = {}
@@ -77,6 +81,8 @@ def choose_flows_by(S: Sets, plants, suppliers) -> str:
                 sources[p, k] = sources.get((p, k), 0) + 1
     if all(n <= 1 for n in sources.values()):
         return "segment"
+    if free_module:
+        return "plant"
     return "threshold" if any(n > 1 for n in reach.values()) else "plant"
 
 
@@ -101,7 +107,8 @@ def index_sets(S: Sets, modules=None, fixed_flows: dict | None = None,
             if (s, p) in S.ship:
                 reach.setdefault((s, k), set()).add(m)
     if flows_by is None:
-        flows_by = choose_flows_by(S, {p for p, _ in arcs}, {s for s, _ in reach})
+        flows_by = choose_flows_by(S, {p for p, _ in arcs}, {s for s, _ in reach},
+                                   free_module=len(J) == 1 and fixed_flows is None)
     elif flows_by != "segment" and needs_segment_flows(S):
         raise ValueError("local-content rules need supplier flows by segment (flows_by='segment')")
     # balance rows (8): key -> the option flows mss[m,p,k] it sums, and the flow bound of key

@@ -47,6 +47,15 @@ def test_module_problems_same_optimum(sets):
             assert set(sourcing_tables(model)["procurement"].segment) <= set(sets.segments)
 
 
+def test_free_manufacturing_module_problems_same_optimum(sets):
+    # Theorem 2.1's Z(j): one module choosing its own manufacturing flows
+    for j in sets.modules[:2]:
+        kw = dict(modules=[j], manufacturing_scale=0.25)
+        (_, zs) = solved(sets, flows_by="segment", **kw)
+        model, z = solved(sets, **kw)
+        assert z == pytest.approx(zs, rel=1e-7)
+
+
 def test_automatic_choice():
     # CG: every supplier ships to the one plant -> per plant; LG: to every plant -> per class;
     # LL low: one local supplier can make each option (lower or upper half) -> per segment
@@ -54,5 +63,9 @@ def test_automatic_choice():
         return build_model(Sets(validate(generate(config, 6, 150000, capability, "medium", 2, 0)))).index.FLOWS_BY
     assert [form("CG", "low"), form("LG", "low"), form("LL", "high"), form("LL", "low")] == \
         ["plant", "threshold", "plant", "segment"]
+    # GG: suppliers serve several plants -> per class, but per plant for one free module
+    gg = Sets(validate(generate("GG", 6, 150000, "low", "medium", 2, 0)))
+    assert build_model(gg).index.FLOWS_BY == "threshold"
+    assert build_model(gg, modules=[gg.modules[0]]).index.FLOWS_BY == "plant"
     with pytest.raises(ValueError, match="flows_by must be"):
         build_model(Sets(validate(generate("CG", 6, 150000, "low", "medium", 2, 0))), flows_by="arc")
