@@ -114,12 +114,14 @@ def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline:
 
 
 def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
-                prices: dict | None = None, starts: dict | None = None) -> list[ModuleResult]:
+                prices: dict | None = None, starts: dict | None = None,
+                expected: dict | None = None) -> list[ModuleResult]:
     """Solve one problem per module, over ``opts.workers`` processes (this one included);
     every problem gets the time left until ``deadline`` (the whole solve's limit), at most
     ``opts.time_limit``.
     ``prices``: {module: {(plant, segment): λ}}, ``starts``: {module: MIP start} (see
-    :func:`solve_module`)."""
+    :func:`solve_module`), ``expected``: {module: seconds} its problem is expected to take
+    (e.g. the last similar one), to balance the processes."""
     prices, starts = prices or {}, starts or {}
 
     def solve(j):
@@ -127,14 +129,29 @@ def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_
 
     if opts.workers <= 1:
         return [solve(j) for j in S.modules]
-    # this process takes every workers-th module itself while workers - 1 spawned processes
-    # (never fork after HiGHS has started threads) take the rest: one process start-up fewer
+    # this process takes its share itself while workers - 1 spawned processes (never fork
+    # after HiGHS has started threads) take the rest: one process start-up fewer
     w = min(opts.workers, len(S.modules))
+    mine, theirs = _shares(S.modules, w, expected)
     with shared_workers(S, w) as pool:
         remote = {j: pool.submit(_solve_held, j, flows, opts, deadline, open_set, prices.get(j), starts.get(j))
-                  for i, j in enumerate(S.modules) if i % w}
-        local = {j: solve(j) for i, j in enumerate(S.modules) if not i % w}
+                  for j in theirs}
+        local = {j: solve(j) for j in mine}
         return [local[j] if j in local else remote[j].result() for j in S.modules]
+
+
+def _shares(modules: list, w: int, expected: dict | None) -> tuple[list, list]:
+    """(this process's modules, the spawned processes' in the order to submit them).
+    Without ``expected``: every w-th module. With it: longest first, each to the least
+    loaded of the w processes (LPT scheduling)."""
+    if not expected:
+        return [j for i, j in enumerate(modules) if not i % w], [j for i, j in enumerate(modules) if i % w]
+    load, mine, theirs = [0.0] * w, [], []
+    for j in sorted(modules, key=lambda j: -expected.get(j, 0.0)):
+        i = min(range(w), key=lambda i: (load[i], -i))  # ties to a spawned process first
+        load[i] += max(expected.get(j, 0.0), 1e-3)
+        (mine if i == 0 else theirs).append(j)
+    return mine, theirs
 
 
 _shared: tuple | None = None  # (Sets, its processes) while a shared_workers block is open

@@ -182,7 +182,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             break  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
         lam, predicted = master
         parts = map_modules(S, None, _inexact(sub, config, cap, (predicted - at_centre) / len(S.modules)), deadline,
-                            O, prices=lam, starts={r.module: r.values for r in parts})
+                            O, prices=lam, starts={r.module: r.values for r in parts},
+                            expected={r.module: r.solve_seconds for r in parts})
         out.build_seconds += sum(r.build_seconds for r in parts)
     out.best = best
     return out

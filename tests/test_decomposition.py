@@ -295,3 +295,12 @@ def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale)
     assert lam["A"][arcs[0]] == pytest.approx(0.25, abs=1e-6) and lam["A"][arcs[1]] == pytest.approx(-0.25, abs=1e-6)
     assert lam["B"][arcs[0]] == pytest.approx(-0.25, abs=1e-6) and lam["B"][arcs[1]] == pytest.approx(0.25, abs=1e-6)
     assert predicted == pytest.approx(22.0 * scale + 2.5, abs=1e-2)
+
+
+def test_module_problems_are_balanced_over_processes_by_expected_time():
+    from platform_sc.decomposition import _shares
+    modules = ["engine", "chassis", "body", "interior"]
+    assert _shares(modules, 2, None) == (["engine", "body"], ["chassis", "interior"])
+    mine, theirs = _shares(modules, 2, {"engine": 0.5, "chassis": 1.4, "body": 3.1, "interior": 8.0})
+    assert sorted(mine + theirs) == sorted(modules)
+    assert {tuple(mine), tuple(theirs)} == {("interior",), ("body", "chassis", "engine")}  # makespan 8, not 9.4
