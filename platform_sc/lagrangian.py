@@ -17,8 +17,11 @@ these cuts and Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (th
 With one cut per module its step is the subgradient step t·g, g_j = fin_j − mean_i fin_i;
 the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄. The centre moves (a
 serious step) when L gains at least ``serious`` of what the master predicted (t doubles if L
-gains half of it), else t halves (a null step). Stopped when the master predicts no gain,
-t falls below ``min_step`` of its start, or the bound proves the incumbent. Unlike
+gains half of it), else the new cut alone corrects the model (a null step; t is multiplied
+by ``null_shrink``, 1 as in the classic proximal bundle method: halving it at every null
+step left t too short after the first steps, which overshoot, and L then crept up by small
+serious steps, benchmarks/README.md). Stopped when the master predicts no gain, t falls
+below ``min_step`` of its start, or the bound proves the incumbent. Unlike
 subgradient steps (the former method), it keeps every cut, which is what the slow tail of
 the agreement needs (benchmarks/README.md).
 
@@ -58,6 +61,7 @@ class LagrangianOptions:
     step: float = 1.0        # first proximal step t, share of Polyak's (Z̄ − L(0)) / ‖g‖²
     min_step: float = 1 / 64  # stop once t has shrunk below this share of the first
     serious: float = 0.1     # the centre moves when L gains this share of the predicted gain
+    null_shrink: float = 1.0  # t is multiplied by this after a null step
     max_iterations: int = 100
     oracle_gap: float = 0.05  # module problems at λ ≠ 0 solved to this share of the gain predicted (absolute)
     oracle_time: float = 2.0  # or for at most this multiple of the longest module problem at λ = 0
@@ -147,7 +151,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         gained = 1.0 if it == 0 else (value - at_centre) / max(predicted - at_centre, 1e-9)
         step = "start" if it == 0 else "serious" if gained >= config.serious else "null"
         if step == "null":
-            t /= 2
+            t *= config.null_shrink
         else:
             if step == "serious" and gained >= 0.5:  # L gained half the prediction: go further
                 t *= 2

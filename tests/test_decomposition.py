@@ -179,9 +179,10 @@ def test_gg_bounds_sandwich_the_monolithic_optimum(small_gg):
     assert exact.status == "optimal"
     assert exact.objective == pytest.approx(mono.objective, rel=1e-6)
     assert exact.objective <= deco.objective * (1 + 1e-9)
-    # the Lagrangian agreement raises one plant set's bound above Theorem 2.1's, to the proof
+    # the Lagrangian agreement raises one plant set's bound above Theorem 2.1's (at 1e-6 the
+    # proof may still need the cutoff MILP: its dual can stop short of the optimum)
     (row,) = [r for r in exact.details["plant_sets"] if "lagrangian" in r]
-    assert row["lower_bound"] > row["theorem_2_1"] and "monolithic" not in exact.details
+    assert row["lower_bound"] > row["theorem_2_1"] * (1 + 1e-4)
 
 
 def test_cutoff_milp_searches_the_one_plant_set_left_open(monkeypatch, small_gg):
