@@ -21,7 +21,8 @@ gains half of it), else the new cut alone corrects the model (a null step; t is 
 by ``null_shrink``, 1 as in the classic proximal bundle method: halving it at every null
 step left t too short after the first steps, which overshoot, and L then crept up by small
 serious steps, benchmarks/README.md). Stopped when the master predicts no gain, t falls
-below ``min_step`` of its start, or the bound proves the incumbent. Unlike
+below ``min_step`` of its start (only null steps shrink t, so only if ``null_shrink`` < 1),
+or the bound proves the incumbent. Unlike
 subgradient steps (the former method), it keeps every cut, which is what the slow tail of
 the agreement needs (benchmarks/README.md).
 

@@ -37,7 +37,8 @@ Z(j) and the Lagrangian's problems, which only data with plants serving several 
 has). Measured on the paper's block (benchmarks/README.md): per plant the CG decomposition
 is 2–7× faster than per segment, LL high 2.8×; LL low is 1.9× faster per segment; on LG per
 plant is slower and per threshold class 1.4× faster than per segment. On GG's Z(j) within
-one set of plants, per plant took 24.7 s against 32.3 s per threshold class (6 instances).
+one set of plants, per plant took 24.7 s against 32.3 s per threshold class (6 instances
+of low capability; mixed on high capability, and no faster with the flows fixed).
 
 The same builder makes the per-module problems of the decomposition (spec §6):
 ``modules=[j]`` keeps one module, ``manufacturing_scale=1/|J|`` charges its share of the
