@@ -113,36 +113,56 @@ def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline:
     return solve_module(S, module, flows, replace(opts, time_limit=limit), open_set, prices, start)
 
 
+@dataclass
+class Problem:
+    """One module problem for :func:`map_problems`: Z''(j) at ``flows``, else Z(j) (see
+    :func:`solve_module`), solved with ``opts``; ``expected``: the seconds it is expected to
+    take (e.g. the last similar one), to balance the processes."""
+    module: str
+    opts: object
+    flows: dict | None = None
+    open_set: frozenset | None = None
+    prices: dict | None = None
+    start: dict | None = None
+    expected: float | None = None
+
+
+def map_problems(S: Sets, problems: list[Problem], deadline: float | None, workers: int) -> list[ModuleResult]:
+    """Solve ``problems`` over ``workers`` processes (this one included), each within the time
+    left until ``deadline`` (at most its ``opts.time_limit``); results in the given order.
+    Mixing the problems of several steps (a decomposition's Z''(j) and a Lagrangian
+    iteration's Z(j)) in one call balances the processes better than one call each."""
+    def args(q):
+        return q.module, q.flows, q.opts, deadline, q.open_set, q.prices, q.start
+
+    if workers <= 1 or len(problems) <= 1:
+        return [solve_module_until(S, *args(q)) for q in problems]
+    # this process takes its share itself while workers - 1 spawned processes (never fork
+    # after HiGHS has started threads) take the rest: one process start-up fewer
+    w = min(workers, len(problems))
+    expected = {i: q.expected for i, q in enumerate(problems)} if all(
+        q.expected is not None for q in problems) else None
+    mine, theirs = _shares(list(range(len(problems))), w, expected)
+    with shared_workers(S, w) as pool:
+        remote = {i: pool.submit(_solve_held, *args(problems[i])) for i in theirs}
+        local = {i: solve_module_until(S, *args(problems[i])) for i in mine}
+        return [local[i] if i in local else remote[i].result() for i in range(len(problems))]
+
+
 def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
                 prices: dict | None = None, starts: dict | None = None,
                 expected: dict | None = None) -> list[ModuleResult]:
-    """Solve one problem per module, over ``opts.workers`` processes (this one included);
-    every problem gets the time left until ``deadline`` (the whole solve's limit), at most
-    ``opts.time_limit``.
+    """One problem per module (:func:`map_problems` over ``opts.workers`` processes).
     ``prices``: {module: {(plant, segment): λ}}, ``starts``: {module: MIP start} (see
-    :func:`solve_module`), ``expected``: {module: seconds} its problem is expected to take
-    (e.g. the last similar one), to balance the processes."""
-    prices, starts = prices or {}, starts or {}
-
-    def solve(j):
-        return solve_module_until(S, j, flows, opts, deadline, open_set, prices.get(j), starts.get(j))
-
-    if opts.workers <= 1:
-        return [solve(j) for j in S.modules]
-    # this process takes its share itself while workers - 1 spawned processes (never fork
-    # after HiGHS has started threads) take the rest: one process start-up fewer
-    w = min(opts.workers, len(S.modules))
-    mine, theirs = _shares(S.modules, w, expected)
-    with shared_workers(S, w) as pool:
-        remote = {j: pool.submit(_solve_held, j, flows, opts, deadline, open_set, prices.get(j), starts.get(j))
-                  for j in theirs}
-        local = {j: solve(j) for j in mine}
-        return [local[j] if j in local else remote[j].result() for j in S.modules]
+    :func:`solve_module`), ``expected``: {module: seconds} (see :class:`Problem`)."""
+    prices, starts, expected = prices or {}, starts or {}, expected or {}
+    return map_problems(S, [Problem(j, opts, flows, open_set, prices.get(j), starts.get(j), expected.get(j))
+                            for j in S.modules], deadline, opts.workers)
 
 
 def _shares(modules: list, w: int, expected: dict | None) -> tuple[list, list]:
-    """(this process's modules, the spawned processes' in the order to submit them).
-    Without ``expected``: every w-th module. With it: longest first, each to the least
+    """(this process's problems, the spawned processes' in the order to submit them).
+    Without ``expected``: every w-th problem. With it: longest first, each to the least
     loaded of the w processes (LPT scheduling)."""
     if not expected:
         return [j for i, j in enumerate(modules) if not i % w], [j for i, j in enumerate(modules) if i % w]
@@ -210,6 +230,14 @@ def decompose_at(S: Sets, opts, flows: dict, deadline: float | None, starts: dic
                                starts=starts)
 
 
+def decomposition_problems(S: Sets, opts, flows: dict, starts: dict | None = None,
+                           expected: dict | None = None) -> list[Problem]:
+    """Theorem 2.2's Z''(j) at the manufacturing configuration ``flows``, for
+    :func:`map_problems` (``starts``, ``expected``: by module, see :class:`Problem`)."""
+    starts, expected = starts or {}, expected or {}
+    return [Problem(j, opts, flows, start=starts.get(j), expected=expected.get(j)) for j in S.modules]
+
+
 def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | None = None,
                         starts: dict | None = None):
     """Solve by decomposition (see module docstring); ``theorem_21=False`` skips the Z(j)
@@ -227,19 +255,34 @@ def solve_decomposition(S: Sets, opts, theorem_21: bool = True, flows: dict | No
     elif flows is None:
         flows = preprocessed_flows(S, opts.solver, time_left(deadline))
     manufacturing_seconds = time.perf_counter() - t0
-    with shared_workers(S, opts.workers):  # Z''(j) and Z(j) on the same processes
-        parts = map_modules(S, flows, opts, deadline, starts=starts)
-        thm21, bounds = theorem_21_bound(S, opts, deadline) if not forced and theorem_21 else (None, [])
+    problems = decomposition_problems(S, opts, flows, starts)
+    if not forced and theorem_21:  # Z(j) on the same processes, in the same call
+        problems += [Problem(j, opts) for j in S.modules]
+    results = map_problems(S, problems, deadline, opts.workers)
+    n = len(S.modules)
+    res = assemble_decomposition(S, opts, flows, results[:n], deadline, forced, results[n:])
+    res.details["manufacturing"] = {"forced": forced, "seconds": manufacturing_seconds}
+    res.solve_seconds = time.perf_counter() - t0 - res.build_seconds
+    return res
+
+
+def assemble_decomposition(S: Sets, opts, flows: dict, parts: list[ModuleResult], deadline: float | None,
+                           forced: bool = False, bounds: list[ModuleResult] = ()) -> RunResult:
+    """The decomposition's result from its solved Z''(j) ``parts`` at ``flows`` (and Theorem
+    2.1's Z(j) ``bounds``, if solved): the combined solution, its bounds and certificate.
+    Its ``solve_seconds`` counts only the freight-exchange bound solved here."""
+    t0 = time.perf_counter()
+    bounds = list(bounds)
+    thm21 = _sum(r.lower_bound for r in bounds) if bounds else None
     exchange = sourcing = None
     if not forced and all(r.lower_bound is not None for r in parts):
         sourcing = sum(r.lower_bound for r in parts) - manufacturing_cost(S, flows)  # ≤ SRC*_R
         exchange = exchange_bound(S, flows, sourcing, opts.solver, time_limit=time_left(deadline))
-    details = {"manufacturing": {"forced": forced, "seconds": manufacturing_seconds},
-               "modules": [r.row() for r in parts + bounds]}
+    details = {"modules": [r.row() for r in parts + bounds]}
     if not forced:
         details["bounds"] = {"theorem_2_1": thm21, "freight_exchange": exchange, "sourcing": sourcing}
     build = sum(r.build_seconds for r in parts + bounds)
-    solve = time.perf_counter() - t0 - build
+    solve = time.perf_counter() - t0
     failed = [r for r in parts if r.tables is None]
     if failed:
         return RunResult(failed[0].status, "decomposition", None, None, None, build, solve,

@@ -111,7 +111,9 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
     if lb < incumbent * (1 - opts.gap) and parts:
-        agreed = agree_within(S, sub, O, parts, incumbent, opts.gap, deadline)
+        latest = (res or deco).details["modules"]  # its Z''(j) times balance the processes
+        agreed = agree_within(S, sub, O, parts, incumbent, opts.gap, deadline, fixed_seconds={
+            r["module"]: r["solve_seconds"] for r in latest if r["kind"] == "Z''"})
         built += agreed.build_seconds
         lb = max(lb, agreed.bound)
         row["lagrangian"] = agreed.iterations

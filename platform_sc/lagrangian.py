@@ -35,8 +35,10 @@ problem at times took 50–65 s where the others took 1–4 s, its bound at its 
 after 5 s (benchmarks/README.md).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
-λ = 0 each module's (the costliest module's first), then at each iteration the one of the
-module closest to the mean, which the others disagree with least (each configuration once).
+λ = 0 each module's, then at each iteration the one of the module closest to the mean,
+which the others disagree with least (each configuration once). They do not depend on the
+next multipliers, so their problems Z''(j) share one call to the processes with the next
+iteration's module problems: 8–20 problems to balance instead of two rounds of 4.
 The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
 configurations are the ones worth trying.
@@ -49,7 +51,8 @@ from dataclasses import dataclass, field, replace
 
 import highspy
 
-from .decomposition import decompose_at, map_modules, out_of_time
+from .decomposition import (Problem, assemble_decomposition, decomposition_problems, map_problems,
+                            out_of_time)
 from .highs import row_wise_lp
 from .result import RunResult
 from .sets import Sets
@@ -132,17 +135,21 @@ def _inexact(sub, config: LagrangianOptions, cap: float, gain: float):
 
 
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
-                 deadline: float | None, config: LagrangianOptions | None = None) -> Agreement:
+                 deadline: float | None, config: LagrangianOptions | None = None,
+                 fixed_seconds: dict | None = None) -> Agreement:
     """Raise the bound on the configurations with set-up plants O (module docstring).
     ``parts``: the module problems at λ = 0 (Theorem 2.1 within O); ``sub``: options of the
-    module problems; stops when the bound proves the best objective within ``gap``."""
+    module problems; stops when the bound proves the best objective within ``gap``.
+    ``fixed_seconds``: {module: seconds} of a recent Z''(j), to balance the processes."""
     config = config or LagrangianOptions()
     t0 = time.perf_counter()
     arcs = [a for a in S.muc if a[0] in O]
+    J = len(S.modules)
     lam = {j: {a: 0.0 for a in arcs} for j in S.modules}
     centre, at_centre, upper, best, tried, cuts = lam, float("-inf"), incumbent, None, [], []
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
+    fixed_seconds = dict(fixed_seconds or {})
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
@@ -162,16 +169,34 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if it == 0:  # Polyak's step toward the incumbent
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
-        # at λ = 0 every module's configuration (the costliest module's first), then the nearest
-        candidates = (sorted(parts, key=lambda r: -r.objective) if it == 0 else
-                      [min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))])
-        for part in candidates:
-            if out_of_time(deadline) or out.bound >= upper * (1 - gap) or part.flows in tried:
-                continue
-            tried.append(part.flows)
-            # module j's own problem at its configuration: its Lagrangian solution is optimal there
-            res = decompose_at(S, sub, part.flows, deadline, starts={part.module: part.values})
-            out.build_seconds += res.build_seconds
+        # at λ = 0 every module's configuration, then the nearest
+        candidates = parts if it == 0 else [
+            min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))]
+        proven = out.bound >= upper * (1 - gap)
+        configs = []
+        for r in [] if proven or out_of_time(deadline) else candidates:
+            if r.flows not in tried:
+                tried.append(r.flows)
+                configs.append(r)
+        master = None
+        if not proven and t >= first * config.min_step and not out_of_time(deadline):
+            master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
+            if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
+                master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
+        # module j's own problem at its configuration: its Lagrangian solution is optimal there
+        problems = [q for r in configs for q in decomposition_problems(
+            S, sub, r.flows, {r.module: r.values}, fixed_seconds)]
+        if master is not None:
+            lam, predicted = master
+            opts = _inexact(sub, config, cap, (predicted - at_centre) / J)
+            problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
+                                 expected=r.solve_seconds) for r in parts]
+        results = map_problems(S, problems, deadline, sub.workers)
+        out.build_seconds += sum(r.build_seconds for r in results)
+        for k, part in enumerate(configs):
+            fixed = results[k * J:(k + 1) * J]
+            fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
+            res = assemble_decomposition(S, sub, part.flows, fixed, deadline)
             if res.solution is not None and res.objective < upper:
                 upper, best = res.objective, res
                 res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
@@ -180,15 +205,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                                "seconds": time.perf_counter() - t0})
         log.info("Lagrangian %d (%s): bound %.6g, upper bound %.6g, gap %.3g", it, step, out.bound, upper,
                  out.iterations[-1]["gap"])
-        if out.bound >= upper * (1 - gap) or t < first * config.min_step or out_of_time(deadline):
+        if master is None or out.bound >= upper * (1 - gap):
             break
-        master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
-        if master is None or master[1] <= at_centre + 1e-6 * abs(at_centre):
-            break  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
-        lam, predicted = master
-        parts = map_modules(S, None, _inexact(sub, config, cap, (predicted - at_centre) / len(S.modules)), deadline,
-                            O, prices=lam, starts={r.module: r.values for r in parts},
-                            expected={r.module: r.solve_seconds for r in parts})
-        out.build_seconds += sum(r.build_seconds for r in parts)
+        parts = results[len(configs) * J:]
     out.best = best
     return out

@@ -271,6 +271,26 @@ def test_lagrangian_agreement_bounds_the_plant_set_optimum_from_below():
     assert agreed.best is not None and agreed.best.objective >= optimum.objective * (1 - 1e-9)
 
 
+def test_lagrangian_on_two_processes_repeats_the_one_process_log():
+    # Each iteration maps the upper-bound decompositions' Z''(j) and the next multipliers'
+    # Z(j) in one call: on two processes every result must still reach its own problem.
+    from platform_sc.decomposition import shared_workers, theorem_21_bound
+    from platform_sc.lagrangian import agree_within
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})
+    logs = []
+    for workers in (1, 2):
+        sub = SolveOptions(gap=1e-9, workers=workers)
+        with shared_workers(S, workers):
+            thm21, parts = theorem_21_bound(S, sub, open_set=O)
+            agreed = agree_within(S, sub, O, parts, thm21 * 1.01, 1e-9, None)
+        logs.append(agreed.iterations)
+    one, two = logs
+    assert len(one) > 1 and [r["step"] for r in two] == [r["step"] for r in one]
+    for key in ("lower_bound", "upper_bound"):
+        assert [r[key] for r in two] == pytest.approx([r[key] for r in one], rel=1e-9)
+
+
 def test_a_module_problem_starts_from_an_earlier_solution():
     # HiGHS stopped at its first improving solution returns a poor one from scratch, and the
     # optimum when given the optimum as MIP start (the Lagrangian's next iteration, or the
