@@ -36,9 +36,10 @@ after 5 s (benchmarks/README.md).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
 λ = 0 each module's, then at each iteration the one of the module closest to the mean,
-which the others disagree with least (each configuration once). They do not depend on the
-next multipliers, so their problems Z''(j) share one call to the processes with the next
-iteration's module problems: 8–20 problems to balance instead of two rounds of 4.
+which the others disagree with least (each configuration once). Those at λ = 0 run alone,
+as they often prove the set at once; later ones do not depend on the next multipliers, so
+their problems Z''(j) share one call to the processes with the next iteration's module
+problems: 8 problems to balance instead of two rounds of 4.
 The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
 configurations are the ones worth trying.
@@ -134,6 +135,12 @@ def _inexact(sub, config: LagrangianOptions, cap: float, gain: float):
     return replace(sub, time_limit=cap, solver_options=options)
 
 
+def _fixed_problems(S: Sets, sub, configs: list, seconds: dict) -> list:
+    """The decompositions' Z''(j) at the configurations the modules ``configs`` chose, each
+    module's own problem started from its Lagrangian solution (optimal there)."""
+    return [q for r in configs for q in decomposition_problems(S, sub, r.flows, {r.module: r.values}, seconds)]
+
+
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
                  deadline: float | None, config: LagrangianOptions | None = None,
                  fixed_seconds: dict | None = None) -> Agreement:
@@ -150,6 +157,19 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
     fixed_seconds = dict(fixed_seconds or {})
+
+    def decomposed(configs: list, results: list) -> None:
+        """Take the decompositions at ``configs`` (their Z''(j): the first results) as upper bounds."""
+        nonlocal upper, best
+        for k, part in enumerate(configs):
+            fixed = results[k * J:(k + 1) * J]
+            out.build_seconds += sum(r.build_seconds for r in fixed)
+            fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
+            res = assemble_decomposition(S, sub, part.flows, fixed, deadline)
+            if res.solution is not None and res.objective < upper:
+                upper, best = res.objective, res
+                res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
+
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
@@ -178,28 +198,24 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             if r.flows not in tried:
                 tried.append(r.flows)
                 configs.append(r)
+        # λ = 0's decompositions run alone first: they often prove the set, which would waste
+        # the next module problems; later ones share one call with those
+        late = configs if it else []
+        if not it:
+            decomposed(configs, map_problems(S, _fixed_problems(S, sub, configs, fixed_seconds), deadline, sub.workers))
         master = None
-        if not proven and t >= first * config.min_step and not out_of_time(deadline):
+        if out.bound < upper * (1 - gap) and t >= first * config.min_step and not out_of_time(deadline):
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
             if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
                 master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
-        # module j's own problem at its configuration: its Lagrangian solution is optimal there
-        problems = [q for r in configs for q in decomposition_problems(
-            S, sub, r.flows, {r.module: r.values}, fixed_seconds)]
+        problems = _fixed_problems(S, sub, late, fixed_seconds)
         if master is not None:
             lam, predicted = master
             opts = _inexact(sub, config, cap, (predicted - at_centre) / J)
             problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
                                  expected=r.solve_seconds) for r in parts]
         results = map_problems(S, problems, deadline, sub.workers)
-        out.build_seconds += sum(r.build_seconds for r in results)
-        for k, part in enumerate(configs):
-            fixed = results[k * J:(k + 1) * J]
-            fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
-            res = assemble_decomposition(S, sub, part.flows, fixed, deadline)
-            if res.solution is not None and res.objective < upper:
-                upper, best = res.objective, res
-                res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
+        decomposed(late, results)
         out.iterations.append({"iteration": it, "step": step, "lower_bound": out.bound, "upper_bound": upper,
                                "gap": (upper - out.bound) / upper, "step_length": t,
                                "seconds": time.perf_counter() - t0})
@@ -207,6 +223,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                  out.iterations[-1]["gap"])
         if master is None or out.bound >= upper * (1 - gap):
             break
-        parts = results[len(configs) * J:]
+        parts = results[len(late) * J:]
+        out.build_seconds += sum(r.build_seconds for r in parts)
     out.best = best
     return out
