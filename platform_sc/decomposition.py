@@ -128,25 +128,22 @@ class Problem:
 
 
 def map_problems(S: Sets, problems: list[Problem], deadline: float | None, workers: int) -> list[ModuleResult]:
-    """Solve ``problems`` over ``workers`` processes (this one included), each within the time
-    left until ``deadline`` (at most its ``opts.time_limit``); results in the given order.
-    Mixing the problems of several steps (a decomposition's Z''(j) and a Lagrangian
-    iteration's Z(j)) in one call balances the processes better than one call each."""
+    """Solve ``problems`` over ``workers`` processes, each within the time left until
+    ``deadline`` (at most its ``opts.time_limit``); results in the given order. Mixing the
+    problems of several steps (a decomposition's Z''(j) and a Lagrangian iteration's Z(j))
+    in one call balances the processes better than one call each."""
     def args(q):
         return q.module, q.flows, q.opts, deadline, q.open_set, q.prices, q.start
 
     if workers <= 1 or len(problems) <= 1:
         return [solve_module_until(S, *args(q)) for q in problems]
-    # this process takes its share itself while workers - 1 spawned processes (never fork
-    # after HiGHS has started threads) take the rest: one process start-up fewer
-    w = min(workers, len(problems))
-    expected = {i: q.expected for i, q in enumerate(problems)} if all(
-        q.expected is not None for q in problems) else None
-    mine, theirs = _shares(list(range(len(problems))), w, expected)
-    with shared_workers(S, w) as pool:
-        remote = {i: pool.submit(_solve_held, *args(problems[i])) for i in theirs}
-        local = {i: solve_module_until(S, *args(problems[i])) for i in mine}
-        return [local[i] if i in local else remote[i].result() for i in range(len(problems))]
+    # spawned processes (never fork after HiGHS has started threads) take the problems in
+    # turn as they free up, the longest expected first: a long problem never holds back the
+    # ones behind it while another process idles, as a fixed share per process did (the
+    # engine's 58 s left the body unstarted, the other process idle after 18 s)
+    with shared_workers(S, min(workers, len(problems))) as pool:
+        futures = {i: pool.submit(_solve_held, *args(problems[i])) for i in _longest_first(problems)}
+        return [futures[i].result() for i in range(len(problems))]
 
 
 def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
@@ -160,18 +157,12 @@ def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_
                             for j in S.modules], deadline, opts.workers)
 
 
-def _shares(modules: list, w: int, expected: dict | None) -> tuple[list, list]:
-    """(this process's problems, the spawned processes' in the order to submit them).
-    Without ``expected``: every w-th problem. With it: longest first, each to the least
-    loaded of the w processes (LPT scheduling)."""
-    if not expected:
-        return [j for i, j in enumerate(modules) if not i % w], [j for i, j in enumerate(modules) if i % w]
-    load, mine, theirs = [0.0] * w, [], []
-    for j in sorted(modules, key=lambda j: -expected.get(j, 0.0)):
-        i = min(range(w), key=lambda i: (load[i], -i))  # ties to a spawned process first
-        load[i] += max(expected.get(j, 0.0), 1e-3)
-        (mine if i == 0 else theirs).append(j)
-    return mine, theirs
+def _longest_first(problems: list[Problem]) -> list[int]:
+    """Indices of ``problems``, the longest expected first (list scheduling in LPT order);
+    in the given order unless every time is known."""
+    if any(q.expected is None for q in problems):
+        return list(range(len(problems)))
+    return sorted(range(len(problems)), key=lambda i: -problems[i].expected)
 
 
 _shared: tuple | None = None  # (Sets, its processes) while a shared_workers block is open
@@ -180,7 +171,7 @@ _held: Sets | None = None      # in a spawned process: the instance it serves
 
 @contextmanager
 def shared_workers(S: Sets, workers: int):
-    """``workers`` − 1 spawned processes holding ``S`` (sent once), for every
+    """``workers`` spawned processes holding ``S`` (sent once), for every
     :func:`map_modules` on ``S`` within the block: a solve that maps its modules many times
     (the exact method) starts them once. Yields the pool (None when ``workers`` ≤ 1); within
     an open block for ``S``, yields that block's pool."""
@@ -192,7 +183,7 @@ def shared_workers(S: Sets, workers: int):
         yield None
         return
     outer = _shared
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
                              initializer=_hold, initargs=(S,)) as pool:
         _shared = (S, pool)
         try:

@@ -318,10 +318,10 @@ def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale)
     assert predicted == pytest.approx(22.0 * scale + 2.5, abs=1e-2)
 
 
-def test_module_problems_are_balanced_over_processes_by_expected_time():
-    from platform_sc.decomposition import _shares
-    modules = ["engine", "chassis", "body", "interior"]
-    assert _shares(modules, 2, None) == (["engine", "body"], ["chassis", "interior"])
-    mine, theirs = _shares(modules, 2, {"engine": 0.5, "chassis": 1.4, "body": 3.1, "interior": 8.0})
-    assert sorted(mine + theirs) == sorted(modules)
-    assert {tuple(mine), tuple(theirs)} == {("interior",), ("body", "chassis", "engine")}  # makespan 8, not 9.4
+def test_module_problems_go_to_the_processes_longest_first():
+    from platform_sc.decomposition import Problem, _longest_first
+    times = {"engine": 0.5, "chassis": 1.4, "body": 3.1, "interior": 8.0}
+    problems = [Problem(j, None, expected=t) for j, t in times.items()]
+    assert [problems[i].module for i in _longest_first(problems)] == ["interior", "body", "chassis", "engine"]
+    problems[0].expected = None  # a time unknown: the given order
+    assert _longest_first(problems) == [0, 1, 2, 3]
