@@ -146,17 +146,6 @@ def map_problems(S: Sets, problems: list[Problem], deadline: float | None, worke
         return [futures[i].result() for i in range(len(problems))]
 
 
-def map_modules(S: Sets, flows: dict | None, opts, deadline: float | None, open_set=None,
-                prices: dict | None = None, starts: dict | None = None,
-                expected: dict | None = None) -> list[ModuleResult]:
-    """One problem per module (:func:`map_problems` over ``opts.workers`` processes).
-    ``prices``: {module: {(plant, segment): λ}}, ``starts``: {module: MIP start} (see
-    :func:`solve_module`), ``expected``: {module: seconds} (see :class:`Problem`)."""
-    prices, starts, expected = prices or {}, starts or {}, expected or {}
-    return map_problems(S, [Problem(j, opts, flows, open_set, prices.get(j), starts.get(j), expected.get(j))
-                            for j in S.modules], deadline, opts.workers)
-
-
 def _longest_first(problems: list[Problem]) -> list[int]:
     """Indices of ``problems``, the longest expected first (list scheduling in LPT order);
     in the given order unless every time is known."""
@@ -172,7 +161,7 @@ _held: Sets | None = None      # in a spawned process: the instance it serves
 @contextmanager
 def shared_workers(S: Sets, workers: int):
     """``workers`` spawned processes holding ``S`` (sent once), for every
-    :func:`map_modules` on ``S`` within the block: a solve that maps its modules many times
+    :func:`map_problems` on ``S`` within the block: a solve that maps its modules many times
     (the exact method) starts them once. Yields the pool (None when ``workers`` ≤ 1); within
     an open block for ``S``, yields that block's pool."""
     global _shared
@@ -210,13 +199,13 @@ def theorem_21_bound(S: Sets, opts, deadline: float | None = None,
                      open_set=None) -> tuple[float | None, list[ModuleResult]]:
     """Σ_j bound(Z(j)) (None if one is missing) and the per-module results; with
     ``open_set``, over the configurations setting up exactly those plants."""
-    bounds = map_modules(S, None, opts, deadline, open_set)
+    bounds = map_problems(S, [Problem(j, opts, open_set=open_set) for j in S.modules], deadline, opts.workers)
     return _sum(r.lower_bound for r in bounds), bounds
 
 
 def decompose_at(S: Sets, opts, flows: dict, deadline: float | None, starts: dict | None = None) -> RunResult:
     """Theorem 2.2: the decomposition at the manufacturing configuration ``flows``, within
-    ``deadline``; ``starts``: MIP starts of its module problems (see :func:`map_modules`)."""
+    ``deadline``; ``starts``: MIP starts of its module problems (see :func:`solve_module`)."""
     return solve_decomposition(S, replace(opts, time_limit=time_left(deadline)), theorem_21=False, flows=flows,
                                starts=starts)
 
