@@ -106,7 +106,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         return None, None, built
     parts = []
     if lb < incumbent * (1 - opts.gap):
-        thm21, parts = theorem_21_bound(S, sub, deadline, open_set=O)
+        thm21, parts = theorem_21_bound(S, sub, deadline, open_set=O, like=res or deco)  # both within O
         built += sum(r.build_seconds for r in parts)
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
@@ -170,7 +170,7 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         _raise_bound(best, lower)
         deco = best
     if not _proven(deco, opts.gap) and "plant_sets" not in deco.details and not out_of_time(deadline):
-        thm21, bounds = theorem_21_bound(S, sub, deadline)
+        thm21, bounds = theorem_21_bound(S, sub, deadline, like=deco)
         built += sum(r.build_seconds for r in bounds)
         deco.details["bounds"]["theorem_2_1"] = thm21
         deco.details["modules"] += [r.row() for r in bounds]

@@ -135,10 +135,13 @@ def _inexact(sub, config: LagrangianOptions, cap: float, gain: float):
     return replace(sub, time_limit=cap, solver_options=options)
 
 
-def _fixed_problems(S: Sets, sub, configs: list, seconds: dict) -> list:
+def _fixed_problems(S: Sets, sub, configs: list, parts: list, seconds: dict) -> list:
     """The decompositions' Z''(j) at the configurations the modules ``configs`` chose, each
-    module's own problem started from its Lagrangian solution (optimal there)."""
-    return [q for r in configs for q in decomposition_problems(S, sub, r.flows, {r.module: r.values}, seconds)]
+    started from module j's solution in ``parts``: optimal for the module whose configuration
+    it is; for the others HiGHS keeps its discrete decisions and routes the flows anew by an
+    LP (a start if that is feasible, else ignored)."""
+    starts = {r.module: r.values for r in parts}
+    return [q for r in configs for q in decomposition_problems(S, sub, r.flows, starts, seconds)]
 
 
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
@@ -202,13 +205,14 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         # the next module problems; later ones share one call with those
         late = configs if it else []
         if not it:
-            decomposed(configs, map_problems(S, _fixed_problems(S, sub, configs, fixed_seconds), deadline, sub.workers))
+            fixed = _fixed_problems(S, sub, configs, parts, fixed_seconds)
+            decomposed(configs, map_problems(S, fixed, deadline, sub.workers))
         master = None
         if out.bound < upper * (1 - gap) and t >= first * config.min_step and not out_of_time(deadline):
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
             if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
                 master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
-        problems = _fixed_problems(S, sub, late, fixed_seconds)
+        problems = _fixed_problems(S, sub, late, parts, fixed_seconds)
         if master is not None:
             lam, predicted = master
             opts = _inexact(sub, config, cap, (predicted - at_centre) / J)

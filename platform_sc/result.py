@@ -38,10 +38,12 @@ class RunResult:
     details: dict = field(default_factory=dict)
     solution: Solution | None = field(default=None, repr=False)
     model: object = field(default=None, repr=False)
+    starts: dict | None = field(default=None, repr=False)  # decomposition: its Z''(j) solutions (MIP starts)
 
     def summary(self) -> dict:
         """JSON-ready summary (no tables, no model)."""
         out = asdict(self)
         out.pop("solution")
         out.pop("model")
+        out.pop("starts")
         return out

@@ -304,6 +304,35 @@ def test_a_module_problem_starts_from_an_earlier_solution():
     assert solve_module(S, j, None, first, start=best.values).objective == pytest.approx(best.objective, rel=1e-12)
 
 
+def test_module_problems_start_from_solutions_of_neighbouring_problems():
+    # A decomposition's Z''(j) solutions are feasible for Z(j) with the same plants set up
+    # (Theorem 2.1 within O starts from them); a Z(j) solution's discrete decisions fit
+    # Z''(j) at another module's configuration once HiGHS routes the flows anew (the
+    # Lagrangian's decompositions start from them). Stopped at its first improving solution,
+    # HiGHS returns the start (or better), where from scratch it returns a worse one.
+    from platform_sc.decomposition import solve_decomposition, solve_module, theorem_21_bound
+    S = _small_gg()
+    exact, first = SolveOptions(gap=1e-9), SolveOptions(gap=1e-9, solver_options={"mip_max_improving_sols": 1})
+    deco = solve_decomposition(S, exact, theorem_21=False)
+    O = frozenset(deco.solution.assembly["plant"])
+    fixed = {r["module"]: r["objective"] for r in deco.details["modules"]}
+    _, cold = theorem_21_bound(S, first, open_set=O)
+    _, warm = theorem_21_bound(S, first, open_set=O, like=deco)
+    assert any(r.objective > fixed[r.module] * (1 + 1e-6) for r in cold)
+    assert all(r.objective <= fixed[r.module] * (1 + 1e-9) for r in warm)
+
+    def discrete(values):
+        return {k: round(v) for k, v in values.items() if k[0] in ("ada", "cpo", "sfc", "sft", "sqc")}
+
+    _, parts = theorem_21_bound(S, exact, open_set=O)
+    pairs = [(j, k) for j in parts for k in parts if j.flows != k.flows]
+    assert pairs
+    for j, k in pairs:
+        started = solve_module(S, j.module, k.flows, first, start=j.values)
+        assert discrete(started.values) == discrete(j.values)
+    assert any(discrete(solve_module(S, j.module, k.flows, first).values) != discrete(j.values) for j, k in pairs)
+
+
 @pytest.mark.parametrize("scale", [1.0, 1e8])  # billions: beyond HiGHS's ±1e7 for free QP variables
 def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale):
     # Modules A and B each send a segment's 5 units from a different plant. With one cut each
