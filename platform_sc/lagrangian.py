@@ -35,11 +35,13 @@ problem at times took 50–65 s where the others took 1–4 s, its bound at its 
 after 5 s (benchmarks/README.md).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
-λ = 0 each module's, then at each iteration the one of the module closest to the mean,
-which the others disagree with least (each configuration once). Those at λ = 0 run alone,
-as they often prove the set at once; later ones do not depend on the next multipliers, so
-their problems Z''(j) share one call to the processes with the next iteration's module
-problems: 8 problems to balance instead of two rounds of 4.
+λ = 0 the module's whose decomposition looks cheapest when the other modules' Z''(j) stop
+at their first solution (their own solutions, flows routed anew), then at each iteration
+the one of the module closest to the mean, which the others disagree with least (each
+configuration once). The one at λ = 0 runs alone, as it often proves the set at once;
+later ones do not depend on the next multipliers, so their problems Z''(j) share one call
+to the processes with the next iteration's module problems: 8 problems to balance instead
+of two rounds of 4.
 The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
 configurations are the ones worth trying.
@@ -144,6 +146,27 @@ def _fixed_problems(S: Sets, sub, configs: list, parts: list, seconds: dict) -> 
     return [q for r in configs for q in decomposition_problems(S, sub, r.flows, starts, seconds)]
 
 
+def _cheapest(S: Sets, sub, configs: list, parts: list, deadline: float | None) -> list:
+    """Of the modules' ``configs``, the one whose decomposition looks cheapest: there module
+    k's Z''(k) is its Z(k), and each other Z''(j) is stopped at its first solution, its start
+    (module j's solution with the flows routed anew). On GG/24/0.5M/high/dev-low/pb2 these
+    totals ranked the four configurations as their full decompositions did, the least one
+    exactly; only one of the four full decompositions had lowered the upper bound
+    (benchmarks/README.md)."""
+    if len(configs) < 2 or sub.solver != "highs":
+        return configs
+    first = replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
+    own = {r.module: r.objective for r in parts}
+    owners = [r.module for r in configs for q in S.modules if q != r.module]
+    problems = [q for r in configs for q in _fixed_problems(S, first, [r], parts, {}) if q.module != r.module]
+    totals = {r.module: own[r.module] for r in configs}
+    for owner, res in zip(owners, map_problems(S, problems, deadline, sub.workers)):
+        totals[owner] += res.objective if res.objective is not None else float("inf")
+    log.info("Lagrangian: first solutions at the modules' configurations %s",
+             {k: f"{v:.6g}" for k, v in totals.items()})
+    return [min(configs, key=lambda r: totals[r.module])]
+
+
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
                  deadline: float | None, config: LagrangianOptions | None = None,
                  fixed_seconds: dict | None = None) -> Agreement:
@@ -192,16 +215,15 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if it == 0:  # Polyak's step toward the incumbent
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
-        # at λ = 0 every module's configuration, then the nearest
+        # at λ = 0 the cheapest-looking module's configuration, then the nearest
         candidates = parts if it == 0 else [
             min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))]
         proven = out.bound >= upper * (1 - gap)
-        configs = []
-        for r in [] if proven or out_of_time(deadline) else candidates:
-            if r.flows not in tried:
-                tried.append(r.flows)
-                configs.append(r)
-        # λ = 0's decompositions run alone first: they often prove the set, which would waste
+        configs = [r for r in ([] if proven or out_of_time(deadline) else candidates) if r.flows not in tried]
+        if not it:
+            configs = _cheapest(S, sub, configs, parts, deadline)
+        tried += [r.flows for r in configs]
+        # λ = 0's decomposition runs alone first: it often proves the set, which would waste
         # the next module problems; later ones share one call with those
         late = configs if it else []
         if not it:

@@ -333,6 +333,23 @@ def test_module_problems_start_from_solutions_of_neighbouring_problems():
     assert any(discrete(solve_module(S, j.module, k.flows, first).values) != discrete(j.values) for j, k in pairs)
 
 
+def test_the_lagrangian_decomposes_first_where_the_quick_totals_are_least():
+    # At λ = 0 only the modules' configuration whose quick total (the other modules' Z''(j)
+    # stopped at their first solution) is least gets a full decomposition; on the small
+    # instance it is the one whose full decomposition is cheapest of all.
+    from platform_sc.decomposition import decompose_at, theorem_21_bound
+    from platform_sc.lagrangian import _cheapest
+    S = _small_gg()
+    sub = SolveOptions(gap=1e-9)
+    _, parts = theorem_21_bound(S, sub, open_set=frozenset({"P-AS", "P-NA"}))
+    configs = [r for i, r in enumerate(parts) if r.flows not in [q.flows for q in parts[:i]]]
+    assert len(configs) > 1
+    (picked,) = _cheapest(S, sub, configs, parts, None)
+    full = {r.module: decompose_at(S, sub, r.flows, None).objective for r in configs}
+    assert full[picked.module] == pytest.approx(min(full.values()), rel=1e-9)
+    assert max(full.values()) > min(full.values()) * (1 + 1e-6)  # the choice matters
+
+
 @pytest.mark.parametrize("scale", [1.0, 1e8])  # billions: beyond HiGHS's ±1e7 for free QP variables
 def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale):
     # Modules A and B each send a segment's 5 units from a different plant. With one cut each
