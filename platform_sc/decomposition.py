@@ -204,11 +204,15 @@ def theorem_21_bound(S: Sets, opts, deadline: float | None = None, open_set=None
     decomposition feasible there (within ``open_set``): its Z''(j) solutions start the Z(j)
     (19 s instead of 32 s for the four on GG/72/0.5M/high/dev-low/pb2), and its Z''(j)
     times order them."""
-    starts, seconds = (like.starts, {r["module"]: r["solve_seconds"] for r in like.details["modules"]
-                                     if r["kind"] == "Z''"}) if like is not None else ({}, {})
+    starts, seconds = (like.starts, fixed_seconds(like)) if like is not None else ({}, {})
     bounds = map_problems(S, [Problem(j, opts, open_set=open_set, start=starts.get(j), expected=seconds.get(j))
                               for j in S.modules], deadline, opts.workers)
     return _sum(r.lower_bound for r in bounds), bounds
+
+
+def fixed_seconds(res: RunResult) -> dict:
+    """{module: solve seconds} of a decomposition's Z''(j), to balance the processes."""
+    return {r["module"]: r["solve_seconds"] for r in res.details["modules"] if r["kind"] == "Z''"}
 
 
 def decompose_at(S: Sets, opts, flows: dict, deadline: float | None, starts: dict | None = None) -> RunResult:

@@ -36,8 +36,8 @@ import time
 from dataclasses import replace
 from itertools import combinations
 
-from .decomposition import (decompose_at, out_of_time, shared_workers, solve_decomposition, theorem_21_bound,
-                            time_left)
+from .decomposition import (decompose_at, fixed_seconds, out_of_time, shared_workers, solve_decomposition,
+                            theorem_21_bound, time_left)
 from .extract import extract
 from .lagrangian import agree_within
 from .manufacturing import exchange_bound, preprocessed_flows
@@ -111,9 +111,8 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)
     if lb < incumbent * (1 - opts.gap) and parts:
-        latest = (res or deco).details["modules"]  # its Z''(j) times balance the processes
-        agreed = agree_within(S, sub, O, parts, incumbent, opts.gap, deadline, fixed_seconds={
-            r["module"]: r["solve_seconds"] for r in latest if r["kind"] == "Z''"})
+        agreed = agree_within(S, sub, O, parts, incumbent, opts.gap, deadline,
+                              fixed_seconds=fixed_seconds(res or deco))
         built += agreed.build_seconds
         lb = max(lb, agreed.bound)
         row["lagrangian"] = agreed.iterations

@@ -156,11 +156,10 @@ def _cheapest(S: Sets, sub, configs: list, parts: list, deadline: float | None) 
     if len(configs) < 2 or sub.solver != "highs":
         return configs
     first = replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
-    own = {r.module: r.objective for r in parts}
-    owners = [r.module for r in configs for q in S.modules if q != r.module]
-    problems = [q for r in configs for q in _fixed_problems(S, first, [r], parts, {}) if q.module != r.module]
-    totals = {r.module: own[r.module] for r in configs}
-    for owner, res in zip(owners, map_problems(S, problems, deadline, sub.workers)):
+    others = [(r.module, q) for r in configs
+              for q in _fixed_problems(S, first, [r], parts, {}) if q.module != r.module]
+    totals = {r.module: r.objective for r in configs}  # Z''(k) at module k's own configuration is its Z(k)
+    for (owner, _), res in zip(others, map_problems(S, [q for _, q in others], deadline, sub.workers)):
         totals[owner] += res.objective if res.objective is not None else float("inf")
     log.info("Lagrangian: first solutions at the modules' configurations %s",
              {k: f"{v:.6g}" for k, v in totals.items()})
@@ -220,15 +219,14 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))]
         proven = out.bound >= upper * (1 - gap)
         configs = [r for r in ([] if proven or out_of_time(deadline) else candidates) if r.flows not in tried]
-        if not it:
-            configs = _cheapest(S, sub, configs, parts, deadline)
-        tried += [r.flows for r in configs]
         # λ = 0's decomposition runs alone first: it often proves the set, which would waste
         # the next module problems; later ones share one call with those
-        late = configs if it else []
         if not it:
+            configs = _cheapest(S, sub, configs, parts, deadline)
             fixed = _fixed_problems(S, sub, configs, parts, fixed_seconds)
             decomposed(configs, map_problems(S, fixed, deadline, sub.workers))
+        tried += [r.flows for r in configs]
+        late = configs if it else []
         master = None
         if out.bound < upper * (1 - gap) and t >= first * config.min_step and not out_of_time(deadline):
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
