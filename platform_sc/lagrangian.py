@@ -35,13 +35,19 @@ problem at times took 50–65 s where the others took 1–4 s, its bound at its 
 after 5 s (benchmarks/README.md).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
-λ = 0 the module's whose decomposition looks cheapest when the other modules' Z''(j) stop
-at their first solution (their own solutions, flows routed anew), then at each iteration
-the one of the module closest to the mean, which the others disagree with least (each
-configuration once). The one at λ = 0 runs alone, as it often proves the set at once;
-later ones do not depend on the next multipliers, so their problems Z''(j) share one call
-to the processes with the next iteration's module problems: 8 problems to balance instead
-of two rounds of 4.
+λ = 0 every module's, then at each iteration the one of the module closest to the mean,
+which the others disagree with least (each configuration once). Their Z''(j) start from the
+modules' own solutions (HiGHS keeps the discrete decisions and routes the flows anew by an
+LP). At λ = 0 they stop at their first solution, which is feasible, so each decomposition
+is an upper bound at the cost of a few LPs, and the cheapest is then solved in full (in the
+next call, started from those solutions). Later ones stop at their first solution too only
+while such first solutions overstated no full decomposition by more than the gap to prove,
+and are then solved in full only if they could beat the upper bound by that much. On
+GG/24/0.5M/high/dev-low/pb2 first solutions overstated nothing (a full decomposition costs
+10 s of the 60); on GG/24/0.5M/low/dev-low/pb2 they overstated it by 3e-4, and the full
+decompositions at later iterations found the optimum (benchmarks/README.md). Those at
+λ = 0 run alone, as they often prove the set at once; later ones share one call to the
+processes with the next iteration's module problems.
 The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
 configurations are the ones worth trying.
@@ -137,33 +143,31 @@ def _inexact(sub, config: LagrangianOptions, cap: float, gain: float):
     return replace(sub, time_limit=cap, solver_options=options)
 
 
-def _fixed_problems(S: Sets, sub, configs: list, parts: list, seconds: dict) -> list:
-    """The decompositions' Z''(j) at the configurations the modules ``configs`` chose, each
-    started from module j's solution in ``parts``: optimal for the module whose configuration
-    it is; for the others HiGHS keeps its discrete decisions and routes the flows anew by an
-    LP (a start if that is feasible, else ignored)."""
-    starts = {r.module: r.values for r in parts}
-    return [q for r in configs for q in decomposition_problems(S, sub, r.flows, starts, seconds)]
+@dataclass
+class _Decomposition:
+    """A decomposition for the upper bound: Theorem 2.2's Z''(j) at ``flows`` (the
+    configuration module ``of`` chose), each started from ``starts[j]``; ``first``: stopped
+    at their first solution (HiGHS: the start itself, once its flows are routed anew)."""
+    of: str
+    flows: dict
+    starts: dict
+    first: bool
+    estimate: float | None = None  # solved in full: the objective at its first solutions
 
 
-def _cheapest(S: Sets, sub, configs: list, parts: list, deadline: float | None) -> list:
-    """Of the modules' ``configs``, the one whose decomposition looks cheapest: there module
-    k's Z''(k) is its Z(k), and each other Z''(j) is stopped at its first solution, its start
-    (module j's solution with the flows routed anew). On GG/24/0.5M/high/dev-low/pb2 these
-    totals ranked the four configurations as their full decompositions did, the least one
-    exactly; only one of the four full decompositions had lowered the upper bound
-    (benchmarks/README.md)."""
-    if len(configs) < 2 or sub.solver != "highs":
-        return configs
-    first = replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
-    others = [(r.module, q) for r in configs
-              for q in _fixed_problems(S, first, [r], parts, {}) if q.module != r.module]
-    totals = {r.module: r.objective for r in configs}  # Z''(k) at module k's own configuration is its Z(k)
-    for (owner, _), res in zip(others, map_problems(S, [q for _, q in others], deadline, sub.workers)):
-        totals[owner] += res.objective if res.objective is not None else float("inf")
-    log.info("Lagrangian: first solutions at the modules' configurations %s",
-             {k: f"{v:.6g}" for k, v in totals.items()})
-    return [min(configs, key=lambda r: totals[r.module])]
+def _first_solution(sub):
+    """``sub`` stopping each problem at its first solution (HiGHS only; others solve in full)."""
+    if sub.solver != "highs":
+        return sub
+    return replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
+
+
+def _problems(S: Sets, sub, jobs: list, seconds: dict) -> list:
+    """The Z''(j) of the decompositions ``jobs``: those stopped at their first solution are
+    expected to take no time (the processes take them last), the others ``seconds``."""
+    quick = _first_solution(sub)
+    return [q for d in jobs for q in decomposition_problems(
+        S, quick if d.first else sub, d.flows, d.starts, dict.fromkeys(S.modules, 0.0) if d.first else seconds)]
 
 
 def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap: float,
@@ -178,23 +182,51 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     arcs = [a for a in S.muc if a[0] in O]
     J = len(S.modules)
     lam = {j: {a: 0.0 for a in arcs} for j in S.modules}
-    centre, at_centre, upper, best, tried, cuts = lam, float("-inf"), incumbent, None, [], []
+    centre, at_centre, upper, best, tried, cuts, polish = lam, float("-inf"), incumbent, None, [], [], []
+    overstated = None  # the most a decomposition at first solutions overstated its full one (relative)
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
     fixed_seconds = dict(fixed_seconds or {})
 
-    def decomposed(configs: list, results: list) -> None:
-        """Take the decompositions at ``configs`` (their Z''(j): the first results) as upper bounds."""
-        nonlocal upper, best
-        for k, part in enumerate(configs):
+    def decomposed(jobs: list, results: list) -> list:
+        """Take the decompositions ``jobs`` (their Z''(j): the first results) as upper
+        bounds; returns the cheapest at first solutions to solve in full if, by as much as
+        first solutions overstated their full decomposition so far, it could beat the upper
+        bound (always before the first such measure)."""
+        nonlocal upper, best, overstated
+        cheapest = None
+        for k, d in enumerate(jobs):
             fixed = results[k * J:(k + 1) * J]
             out.build_seconds += sum(r.build_seconds for r in fixed)
-            fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
-            res = assemble_decomposition(S, sub, part.flows, fixed, deadline)
-            if res.solution is not None and res.objective < upper:
+            if not d.first:
+                fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
+            res = assemble_decomposition(S, sub, d.flows, fixed, deadline)
+            log.info("Lagrangian %d: decomposition at %s's configuration (%s): %s", it, d.of,
+                     "first solutions" if d.first else "in full", res.objective)
+            if res.solution is None:
+                continue
+            if d.first and (cheapest is None or res.objective < cheapest[1].objective):
+                cheapest = (d, res)
+            if d.estimate is not None:
+                overstated = max(overstated or 0.0, (d.estimate - res.objective) / res.objective)
+            if res.objective < upper:
                 upper, best = res.objective, res
-                res.details["configuration_of"] = f"{part.module} (Lagrangian iteration {it})"
+                res.details["configuration_of"] = f"{d.of} (Lagrangian iteration {it})"
+        if cheapest is None or sub.solver != "highs" or (
+                overstated is not None and cheapest[1].objective > upper * (1 + overstated)):
+            return []
+        d, res = cheapest
+        return [_Decomposition(d.of, d.flows, res.starts, False, res.objective)]
 
+    def trusted() -> bool:
+        """First solutions are worth a try alone: they overstated no full decomposition
+        by more than the gap to prove."""
+        return overstated is not None and overstated <= gap
+
+    def proven() -> bool:
+        return out.bound >= upper * (1 - gap)
+
+    starts = {r.module: r.values for r in parts}
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
@@ -214,40 +246,42 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if it == 0:  # Polyak's step toward the incumbent
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
-        # at λ = 0 the cheapest-looking module's configuration, then the nearest
+        # at λ = 0 every module's configuration, then the one nearest the mean
         candidates = parts if it == 0 else [
             min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))]
-        proven = out.bound >= upper * (1 - gap)
-        configs = [r for r in ([] if proven or out_of_time(deadline) else candidates) if r.flows not in tried]
-        # λ = 0's decomposition runs alone first: it often proves the set, which would waste
-        # the next module problems; later ones share one call with those
-        if not it:
-            configs = _cheapest(S, sub, configs, parts, deadline)
-            fixed = _fixed_problems(S, sub, configs, parts, fixed_seconds)
-            decomposed(configs, map_problems(S, fixed, deadline, sub.workers))
-        tried += [r.flows for r in configs]
-        late = configs if it else []
+        jobs = []
+        for r in ([] if proven() or out_of_time(deadline) else candidates):
+            if r.flows not in tried:
+                tried.append(r.flows)
+                jobs.append(_Decomposition(r.module, r.flows, starts, not it or trusted()))
+        if not it:  # alone first: they are quick, and they often prove the set
+            polish = decomposed(jobs, map_problems(S, _problems(S, sub, jobs, fixed_seconds), deadline, sub.workers))
+            jobs = []
+        jobs += [] if proven() or out_of_time(deadline) else polish
         master = None
-        if out.bound < upper * (1 - gap) and t >= first * config.min_step and not out_of_time(deadline):
+        if not proven() and t >= first * config.min_step and not out_of_time(deadline):
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
             if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
                 master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
-        problems = _fixed_problems(S, sub, late, parts, fixed_seconds)
+        problems = _problems(S, sub, jobs, fixed_seconds)
         if master is not None:
             lam, predicted = master
             opts = _inexact(sub, config, cap, (predicted - at_centre) / J)
             problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
                                  expected=r.solve_seconds) for r in parts]
         results = map_problems(S, problems, deadline, sub.workers)
-        decomposed(late, results)
+        polish = decomposed(jobs, results)
         out.iterations.append({"iteration": it, "step": step, "lower_bound": out.bound, "upper_bound": upper,
                                "gap": (upper - out.bound) / upper, "step_length": t,
                                "seconds": time.perf_counter() - t0})
         log.info("Lagrangian %d (%s): bound %.6g, upper bound %.6g, gap %.3g", it, step, out.bound, upper,
                  out.iterations[-1]["gap"])
-        if master is None or out.bound >= upper * (1 - gap):
+        if master is None or proven():
             break
-        parts = results[len(late) * J:]
+        parts = results[len(jobs) * J:]
+        starts = {r.module: r.values for r in parts}
         out.build_seconds += sum(r.build_seconds for r in parts)
+    if polish and not proven() and not out_of_time(deadline):
+        decomposed(polish, map_problems(S, _problems(S, sub, polish, fixed_seconds), deadline, sub.workers))
     out.best = best
     return out

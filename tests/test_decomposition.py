@@ -333,21 +333,19 @@ def test_module_problems_start_from_solutions_of_neighbouring_problems():
     assert any(discrete(solve_module(S, j.module, k.flows, first).values) != discrete(j.values) for j, k in pairs)
 
 
-def test_the_lagrangian_decomposes_first_where_the_quick_totals_are_least():
-    # At λ = 0 only the modules' configuration whose quick total (the other modules' Z''(j)
-    # stopped at their first solution) is least gets a full decomposition; on the small
-    # instance it is the one whose full decomposition is cheapest of all.
+def test_the_lagrangian_upper_bound_at_zero_is_the_cheapest_modules_configuration():
+    # At λ = 0 the decompositions at the modules' configurations stop at their first
+    # solutions (each module's own, flows routed anew) and the cheapest is then solved in
+    # full: the upper bound is the least of their full decompositions, and the choice matters.
     from platform_sc.decomposition import decompose_at, theorem_21_bound
-    from platform_sc.lagrangian import _cheapest
+    from platform_sc.lagrangian import LagrangianOptions, agree_within
     S = _small_gg()
-    sub = SolveOptions(gap=1e-9)
-    _, parts = theorem_21_bound(S, sub, open_set=frozenset({"P-AS", "P-NA"}))
-    configs = [r for i, r in enumerate(parts) if r.flows not in [q.flows for q in parts[:i]]]
-    assert len(configs) > 1
-    (picked,) = _cheapest(S, sub, configs, parts, None)
-    full = {r.module: decompose_at(S, sub, r.flows, None).objective for r in configs}
-    assert full[picked.module] == pytest.approx(min(full.values()), rel=1e-9)
-    assert max(full.values()) > min(full.values()) * (1 + 1e-6)  # the choice matters
+    O, sub = frozenset({"P-AS", "P-NA"}), SolveOptions(gap=1e-9)
+    thm21, parts = theorem_21_bound(S, sub, open_set=O)
+    agreed = agree_within(S, sub, O, parts, thm21 * 1.01, 1e-9, None, LagrangianOptions(max_iterations=1))
+    full = [decompose_at(S, sub, r.flows, None).objective for r in parts]
+    assert max(full) > min(full) * (1 + 1e-6) and agreed.best.objective < thm21 * 1.01
+    assert agreed.best.objective == pytest.approx(min(full), rel=1e-9)
 
 
 @pytest.mark.parametrize("scale", [1.0, 1e8])  # billions: beyond HiGHS's ±1e7 for free QP variables
