@@ -15,7 +15,9 @@ L is concave; we maximise it by a proximal bundle method. Every module solution 
 far gives a cut L_j(λ_j) ≤ Z_j(x^k) + λ_j·fin_j(x^k); the master QP maximises Σ_j θ_j under
 these cuts and Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (the best multipliers so far).
 With one cut per module its step is the subgradient step t·g, g_j = fin_j − mean_i fin_i;
-the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄. The centre moves (a
+the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄ (the one passed in:
+toward the lower one that λ = 0's decompositions often leave, the first steps were shorter
+and the gaps at 60 s larger, benchmarks/README.md). The centre moves (a
 serious step) when L gains at least ``serious`` of what the master predicted (t doubles if L
 gains half of it), else the new cut alone corrects the model (a null step; t is multiplied
 by ``null_shrink``, 1 as in the classic proximal bundle method: halving it at every null
@@ -243,7 +245,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             centre, at_centre = lam, value
         out.bound = max(out.bound, value)
         mid = {a: sum(f[a] for f in fins.values()) / len(fins) for a in arcs}
-        if it == 0:  # Polyak's step toward the incumbent
+        if it == 0:  # Polyak's step toward the incumbent passed in (module docstring)
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
         # at λ = 0 every module's configuration, then the one nearest the mean
