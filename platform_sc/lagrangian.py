@@ -211,7 +211,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                 cheapest = (d, res)
             if d.estimate is not None:
                 overstated = max(overstated or 0.0, (d.estimate - res.objective) / res.objective)
-            if res.objective < upper:
+            if res.objective < upper or (d.estimate is not None and res.objective <= upper):  # in full at par
                 upper, best = res.objective, res
                 res.details["configuration_of"] = f"{d.of} (Lagrangian iteration {it})"
         if cheapest is None or sub.solver != "highs" or (

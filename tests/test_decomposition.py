@@ -336,7 +336,8 @@ def test_module_problems_start_from_solutions_of_neighbouring_problems():
 def test_the_lagrangian_upper_bound_at_zero_is_the_cheapest_modules_configuration():
     # At λ = 0 the decompositions at the modules' configurations stop at their first
     # solutions (each module's own, flows routed anew) and the cheapest is then solved in
-    # full: the upper bound is the least of their full decompositions, and the choice matters.
+    # full: the upper bound is the least of their full decompositions, and the choice matters;
+    # the one solved in full replaces its first solutions at par.
     from platform_sc.decomposition import decompose_at, theorem_21_bound
     from platform_sc.lagrangian import LagrangianOptions, agree_within
     S = _small_gg()
@@ -346,6 +347,7 @@ def test_the_lagrangian_upper_bound_at_zero_is_the_cheapest_modules_configuratio
     full = [decompose_at(S, sub, r.flows, None).objective for r in parts]
     assert max(full) > min(full) * (1 + 1e-6) and agreed.best.objective < thm21 * 1.01
     assert agreed.best.objective == pytest.approx(min(full), rel=1e-9)
+    assert all(m["status"] == "optimal" for m in agreed.best.details["modules"])  # the one solved in full
 
 
 @pytest.mark.parametrize("scale", [1.0, 1e8])  # billions: beyond HiGHS's ±1e7 for free QP variables
