@@ -158,9 +158,7 @@ class _Decomposition:
 
 
 def _first_solution(sub):
-    """``sub`` stopping each problem at its first solution (HiGHS only; others solve in full)."""
-    if sub.solver != "highs":
-        return sub
+    """``sub`` stopping each problem at its first solution (HiGHS options)."""
     return replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
 
 
@@ -214,24 +212,29 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             if res.objective < upper or (d.estimate is not None and res.objective <= upper):  # in full at par
                 upper, best = res.objective, res
                 res.details["configuration_of"] = f"{d.of} (Lagrangian iteration {it})"
-        if cheapest is None or sub.solver != "highs" or (
+        if cheapest is None or (
                 overstated is not None and cheapest[1].objective > upper * (1 + overstated)):
             return []
         d, res = cheapest
         return [_Decomposition(d.of, d.flows, res.starts, False, res.objective)]
 
-    def trusted() -> bool:
-        """First solutions are worth a try alone: they overstated no full decomposition
-        by more than the gap to prove."""
-        return overstated is not None and overstated <= gap
+    def at_first(it: int) -> bool:
+        """Stop the next decompositions at their first solution (HiGHS only): always at
+        λ = 0, later while first solutions overstated no full decomposition by more than
+        the gap to prove."""
+        return sub.solver == "highs" and (not it or (overstated is not None and overstated <= gap))
+
+    def decompose(jobs: list) -> list:
+        """:func:`decomposed` on ``jobs`` alone, in one call to the processes."""
+        return decomposed(jobs, map_problems(S, _problems(S, sub, jobs, fixed_seconds), deadline, sub.workers))
 
     def proven() -> bool:
         return out.bound >= upper * (1 - gap)
 
-    starts = {r.module: r.values for r in parts}
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
+        starts = {r.module: r.values for r in parts}
         value = sum(r.lower_bound for r in parts)
         fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
         cuts += _cuts(parts, lam, fins)
@@ -255,10 +258,9 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         for r in ([] if proven() or out_of_time(deadline) else candidates):
             if r.flows not in tried:
                 tried.append(r.flows)
-                jobs.append(_Decomposition(r.module, r.flows, starts, not it or trusted()))
+                jobs.append(_Decomposition(r.module, r.flows, starts, at_first(it)))
         if not it:  # alone first: they are quick, and they often prove the set
-            polish = decomposed(jobs, map_problems(S, _problems(S, sub, jobs, fixed_seconds), deadline, sub.workers))
-            jobs = []
+            polish, jobs = decompose(jobs), []
         jobs += [] if proven() or out_of_time(deadline) else polish
         master = None
         if not proven() and t >= first * config.min_step and not out_of_time(deadline):
@@ -281,9 +283,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if master is None or proven():
             break
         parts = results[len(jobs) * J:]
-        starts = {r.module: r.values for r in parts}
         out.build_seconds += sum(r.build_seconds for r in parts)
     if polish and not proven() and not out_of_time(deadline):
-        decomposed(polish, map_problems(S, _problems(S, sub, polish, fixed_seconds), deadline, sub.workers))
+        decompose(polish)
     out.best = best
     return out
