@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ModuleResult:
-    module: str
+    module: str | tuple  # a module, or a block of modules (see solve_module)
     kind: str                 # "Z''" (fixed manufacturing) or "Z" (Theorem 2.1 relaxation)
     status: str
     objective: float | None
@@ -58,14 +58,17 @@ def _kind(flows: dict | None) -> str:
     return "Z''" if flows is not None else "Z"
 
 
-def solve_module(S: Sets, module: str, flows: dict | None, opts, open_set=None, prices: dict | None = None,
+def solve_module(S: Sets, module: str | tuple, flows: dict | None, opts, open_set=None, prices: dict | None = None,
                  start: dict | None = None) -> ModuleResult:
     """Z''(j) when ``flows`` is given, else Z(j) (with exactly the plants ``open_set`` set up,
     if given); both with 1/|J| of manufacturing costs. ``prices`` {(plant, segment): λ} adds
     Σ λ·fin[p,m] to Z(j)'s objective (the Lagrangian problem of :mod:`platform_sc.lagrangian`);
-    ``start``: a MIP start (``values`` of an earlier Z(j) of this module)."""
+    ``start``: a MIP start (``values`` of an earlier Z(j) of this module). ``module`` may be a
+    tuple of modules, solved as one problem with their share of manufacturing costs (a block
+    of :mod:`platform_sc.lagrangian`: its modules' manufacturing flows agree)."""
     t0 = time.perf_counter()
-    model = build_model(S, modules=[module], manufacturing_scale=1 / len(S.modules), fixed_flows=flows,
+    members = list(module) if isinstance(module, tuple) else [module]
+    model = build_model(S, modules=members, manufacturing_scale=len(members) / len(S.modules), fixed_flows=flows,
                         open_set=open_set)
     if prices:
         model.total_cost.set_value(model.total_cost.expr + sum(v * model.fin[a] for a, v in prices.items()))
@@ -105,7 +108,7 @@ def out_of_time(deadline: float | None) -> bool:
     return deadline is not None and time.perf_counter() >= deadline
 
 
-def solve_module_until(S: Sets, module: str, flows: dict | None, opts, deadline: float | None,
+def solve_module_until(S: Sets, module: str | tuple, flows: dict | None, opts, deadline: float | None,
                        open_set=None, prices: dict | None = None, start: dict | None = None) -> ModuleResult:
     """:func:`solve_module` with the time left until ``deadline`` (or ``opts.time_limit`` if
     shorter); not started after it."""
@@ -120,7 +123,7 @@ class Problem:
     """One module problem for :func:`map_problems`: Z''(j) at ``flows``, else Z(j) (see
     :func:`solve_module`), solved with ``opts``; ``expected``: the seconds it is expected to
     take (e.g. the last similar one), to balance the processes."""
-    module: str
+    module: str | tuple  # a module, or a block of modules (see solve_module)
     opts: object
     flows: dict | None = None
     open_set: frozenset | None = None

@@ -371,3 +371,58 @@ def test_module_problems_go_to_the_processes_longest_first():
     assert [problems[i].module for i in _longest_first(problems)] == ["interior", "body", "chassis", "engine"]
     problems[0].expected = None  # a time unknown: the given order
     assert _longest_first(problems) == [0, 1, 2, 3]
+
+
+def test_a_pair_of_modules_solved_together_bounds_between_the_two_alone_and_the_optimum():
+    # A pair's problem keeps its modules' manufacturing flows in agreement, so it bounds at
+    # least as high as the two solved alone; with the others alone it still bounds the
+    # optimum within O from below (the Lagrangian's pairs, at λ = 0).
+    from platform_sc.decomposition import solve_module
+    from platform_sc.model import build_model
+    from platform_sc.solve import solve_model
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})
+    optimum = solve_model(build_model(S, open_set=O), gap=1e-9)
+    alone = {j: solve_module(S, j, None, SolveOptions(gap=1e-9), open_set=O).lower_bound for j in S.modules}
+    a, b, *rest = S.modules
+    pair = solve_module(S, (a, b), None, SolveOptions(gap=1e-9), open_set=O)
+    assert pair.module == (a, b) and pair.status == "optimal"
+    assert pair.lower_bound > (alone[a] + alone[b]) * (1 + 1e-6)  # their agreement is worth something here
+    assert pair.lower_bound + sum(alone[j] for j in rest) <= optimum.objective * (1 + 1e-9)
+
+
+def test_the_lagrangian_ends_short_of_a_proof_with_pairs_of_modules():
+    # Stopped after λ = 0 short of a proof, the Lagrangian solves the pairs its estimate
+    # picks: their bound rises above the modules' alone and stays below the optimum within O.
+    from platform_sc.decomposition import theorem_21_bound
+    from platform_sc.lagrangian import LagrangianOptions, agree_within
+    from platform_sc.model import build_model
+    from platform_sc.solve import solve_model
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})
+    optimum = solve_model(build_model(S, open_set=O), gap=1e-9)
+    sub = SolveOptions(gap=1e-9)
+    thm21, parts = theorem_21_bound(S, sub, open_set=O)
+    agreed = agree_within(S, sub, O, parts, optimum.objective * 1.01, 1e-4, None,
+                          config=LagrangianOptions(max_iterations=1))
+    start, pairs = agreed.iterations
+    assert (start["step"], pairs["step"]) == ("start", "pairs")
+    assert start["lower_bound"] == pytest.approx(thm21, rel=1e-9)
+    assert thm21 * (1 + 1e-6) < agreed.bound <= optimum.objective * (1 + 1e-9)
+
+
+def test_pairs_are_chosen_greedily_by_their_estimated_gain():
+    # Estimates from decompositions (solutions that agree): a pair's estimate is the least
+    # over decompositions of its modules' values at λ; pairs are taken by the largest gain
+    # over the modules' own bounds, and none when the estimate cannot reach the target.
+    from platform_sc.lagrangian import _pairs
+    arc = ("P", "m")
+    lam = {j: {arc: 0.0} for j in "abcd"}
+    lam["a"][arc], lam["b"][arc] = 1.0, -1.0
+    own = dict.fromkeys("abcd", 10.0)
+    joint = [({arc: 2.0}, {"a": 14.0, "b": 14.0, "c": 11.0, "d": 11.0}),
+             ({arc: 1.0}, {"a": 12.0, "b": 16.0, "c": 13.0, "d": 10.0})]
+    # (a, b): min(16 + 12, 13 + 15) = 28, gain 8; (c, d): min(22, 23) = 22, gain 2;
+    # (a, c): min(27, 26) = 26, gain 6; (b, d): min(23, 25) = 23, gain 3
+    assert _pairs(lam, own, joint, 40.0 + 10.0) == ([("a", "b"), ("c", "d")], 50.0)
+    assert _pairs(lam, own, joint, 50.5) is None
