@@ -199,6 +199,8 @@ def _pairs(lam: dict, own: dict, joint: list, target: float) -> tuple[list, floa
         return min(sum(z[j] + sum(lam[j].get(a, 0.0) * f for a, f in flows.items()) for j in pair)
                    for flows, z in joint)
 
+    if not joint:
+        return None
     J = list(own)
     gains = sorted(((value((a, b)) - own[a] - own[b], (a, b)) for i, a in enumerate(J) for b in J[i + 1:]),
                    reverse=True)

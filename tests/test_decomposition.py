@@ -426,3 +426,4 @@ def test_pairs_are_chosen_greedily_by_their_estimated_gain():
     # (a, c): min(27, 26) = 26, gain 6; (b, d): min(23, 25) = 23, gain 3
     assert _pairs(lam, own, joint, 40.0 + 10.0) == ([("a", "b"), ("c", "d")], 50.0)
     assert _pairs(lam, own, joint, 50.5) is None
+    assert _pairs(lam, own, [], 0.0) is None  # no decomposition solved in full yet: no estimate
