@@ -154,14 +154,12 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
     return lam, sum(base[j] + s * x[phi[j]] for j in J)
 
 
-def _inexact(sub, config: LagrangianOptions, cap: float, gain: float):
-    """Options of the module problems at λ ≠ 0: stop within ``oracle_gap`` of the gain the
-    master predicts per module (HiGHS's absolute gap alone: module docstring), or after
-    ``cap`` seconds."""
+def _absolute(sub, absolute: float, **changes):
+    """``sub`` with ``changes``, stopping at HiGHS's absolute gap ``absolute`` alone, not also
+    at the relative one (module docstring); other solvers keep their gap."""
     if sub.solver != "highs":
-        return replace(sub, time_limit=cap)
-    return replace(sub, gap=0.0, time_limit=cap,
-                   solver_options={**sub.solver_options, "mip_abs_gap": config.oracle_gap * gain})
+        return replace(sub, **changes)
+    return replace(sub, gap=0.0, solver_options={**sub.solver_options, "mip_abs_gap": absolute}, **changes)
 
 
 @dataclass
@@ -276,6 +274,13 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     def proven() -> bool:
         return out.bound >= upper * (1 - gap)
 
+    def record(step: str, t: float | None) -> float:
+        """Log a step in ``out.iterations``; returns its gap."""
+        out.iterations.append({"iteration": len(out.iterations), "step": step, "lower_bound": out.bound,
+                               "upper_bound": upper, "gap": (upper - out.bound) / upper, "step_length": t,
+                               "seconds": time.perf_counter() - t0})
+        return out.iterations[-1]["gap"]
+
     def pairing():
         return _pairs(centre, {j: b for j, (b, _) in own.items()}, joint, upper * (1 - gap))
 
@@ -288,22 +293,18 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         pairs, estimate = chosen
         # each pair to a quarter of the estimate's margin over the bound to prove: the estimate
         # overstates the pairs (by 2.4e5 of a 7.3e5 margin on GG/24/0.5M/low/dev-medium/pb2)
-        opts = replace(sub, gap=0.0, solver_options={**sub.solver_options, "mip_abs_gap": (
-            estimate - upper * (1 - gap)) / (4 * len(pairs))}) if sub.solver == "highs" else sub
-        starts = {j: {k: v for k, v in (values or {}).items() if k[0] != "fin"} for j, (_, values) in own.items()}
+        opts = _absolute(sub, (estimate - upper * (1 - gap)) / (4 * len(pairs)))
         results = map_problems(S, [Problem(p, opts, open_set=O, prices={a: sum(centre[j][a] for j in p) for a in arcs},
-                                           start={**starts[p[0]], **starts[p[1]]}) for p in pairs], deadline, sub.workers)
+                                           start={k: v for j in p for k, v in (own[j][1] or {}).items() if k[0] != "fin"})
+                                   for p in pairs], deadline, sub.workers)
         out.build_seconds += sum(r.build_seconds for r in results)
         if any(r.lower_bound is None for r in results):
             return
         alone = [j for j in own if not any(j in p for p in pairs)]
         value = sum(r.lower_bound for r in results) + sum(own[j][0] for j in alone)
         out.bound = max(out.bound, value)
-        out.iterations.append({"iteration": len(out.iterations), "step": "pairs", "lower_bound": out.bound,
-                               "upper_bound": upper, "gap": (upper - out.bound) / upper, "step_length": None,
-                               "seconds": time.perf_counter() - t0})
         log.info("Lagrangian: pairs %s at the centre: bound %.6g (estimated %.6g), gap %.3g", pairs, value, estimate,
-                 out.iterations[-1]["gap"])
+                 record("pairs", None))
 
     for it in range(config.max_iterations):
         if any(r.lower_bound is None or r.flows is None for r in parts):
@@ -348,16 +349,14 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         problems = _problems(S, sub, jobs, fixed_seconds)
         if master is not None:
             lam, predicted = master
-            opts = _inexact(sub, config, cap, (predicted - at_centre) / J)
+            # within oracle_gap of the gain predicted per module, or after cap seconds (module docstring)
+            opts = _absolute(sub, config.oracle_gap * (predicted - at_centre) / J, time_limit=cap)
             problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
                                  expected=r.solve_seconds) for r in parts]
         results = map_problems(S, problems, deadline, sub.workers)
         polish = decomposed(jobs, results)
-        out.iterations.append({"iteration": it, "step": step, "lower_bound": out.bound, "upper_bound": upper,
-                               "gap": (upper - out.bound) / upper, "step_length": t,
-                               "seconds": time.perf_counter() - t0})
         log.info("Lagrangian %d (%s): bound %.6g, upper bound %.6g, gap %.3g", it, step, out.bound, upper,
-                 out.iterations[-1]["gap"])
+                 record(step, t))
         if master is None or proven():
             break
         parts = results[len(jobs) * J:]
