@@ -44,7 +44,10 @@ Upper bounds: decompositions (Theorem 2.2) at the configurations the modules cho
 which the others disagree with least (each configuration once). Their Z''(j) start from the
 modules' own solutions (HiGHS keeps the discrete decisions and routes the flows anew by an
 LP). At λ = 0 they stop at their first solution, which is feasible, so each decomposition
-is an upper bound at the cost of a few LPs, and the cheapest is then solved in full (in the
+is an upper bound at the cost of a few LPs (HiGHS: ``mip_max_nodes`` = 0, the LP for the
+start's discrete decisions alone; its root node's cuts and sub-MIP heuristics took 13 times
+as long, 6.9 s for the 16 of GG/24/0.5M/high/dev-low/pb2, and lowered 4 of them by at most
+5e5, benchmarks/README.md), and the cheapest is then solved in full (in the
 next call, started from those solutions). Later ones stop at their first solution too only
 while such first solutions overstated no full decomposition by more than the gap to prove,
 and are then solved in full only if they could beat the upper bound by that much. On
@@ -176,7 +179,7 @@ class _Decomposition:
 
 def _first_solution(sub):
     """``sub`` stopping each problem at its first solution (HiGHS options)."""
-    return replace(sub, solver_options={**sub.solver_options, "mip_max_improving_sols": 1, "mip_max_nodes": 1})
+    return replace(sub, solver_options={**sub.solver_options, "mip_max_nodes": 0})
 
 
 def _problems(S: Sets, sub, jobs: list, seconds: dict) -> list:
