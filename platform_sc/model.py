@@ -309,7 +309,7 @@ def twin_suppliers_ordered(m, S, I):
 
     def lex(b, a, c):
         ks = sorted(tooled[a], key=lambda k: (S.level[k], k))[-TWIN_LEX_OPTIONS:]
-        return sum(2.0 ** r * b.sft[a, k] for r, k in enumerate(ks)) >= sum(2.0 ** r * b.sft[c, k] for r, k in enumerate(ks))
+        return sum(2.0 ** r * (b.sft[a, k] - b.sft[c, k]) for r, k in enumerate(ks)) >= 0
     m.twin_selected_first = pyo.Constraint(pairs, rule=lambda b, a, c: b.sfc[a] >= b.sfc[c])
     m.twin_tooled_first = pyo.Constraint(pairs, rule=lex)
 
