@@ -290,6 +290,9 @@ def supplier_capacity_cover(m, S, I):
         >= total)
 
 
+TWIN_LEX_OPTIONS = 12  # keeps the coefficients 2^r of twin_suppliers_ordered within 2^11
+
+
 def twin_suppliers_ordered(m, S, I):
     """Symmetry breaking (ours): suppliers alike in every datum the model reads (module,
     region, capacity, costs, options, price breaks, freight; none named in supplier_rules)
@@ -374,7 +377,6 @@ COMMON_FAMILIES = (one_option_per_module, offer_only_developed, plant_option_bal
                    tooling_only_developed, tooling_needs_selection, shipping_needs_tooling,
                    supplier_capacity, supplier_capacity_cover, twin_suppliers_ordered, one_price_break,
                    price_break_range)
-TWIN_LEX_OPTIONS = 12  # keeps the coefficients 2^r of twin_suppliers_ordered within 2^11
 
 
 def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: float = 1.0,
