@@ -17,8 +17,12 @@ problem still proven within 1e-4 (benchmarks/README.md).
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -47,6 +51,40 @@ _STATUS = {
 
 
 DEFAULT_OPTIONS = {"mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_rens": False}
+
+
+def new_highs(tee: bool = False) -> highspy.Highs:
+    """A ``Highs`` object logging to the console only if ``tee``. highspy 1.16 prints its
+    banner from the constructor, before ``output_flag`` can be set, on the process's stdout
+    (where it broke ``platform-sc solve --json``): unless ``tee``, the constructor runs with
+    file descriptor 1 sent to the null device."""
+    if tee:
+        h = highspy.Highs()
+    else:
+        with _stdout_to_null():
+            h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(tee))
+    return h
+
+
+@contextlib.contextmanager
+def _stdout_to_null():
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        _flush_c_streams()  # what C wrote into its buffers goes to the null device too
+        os.dup2(saved, 1)
+        os.close(saved), os.close(null)
+
+
+def _flush_c_streams() -> None:
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):  # no C library of that name (Windows)
+        pass
 
 
 @dataclass
@@ -134,8 +172,7 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     ``start`` (from :func:`solution_of`, possibly of another model): a MIP start for the
     columns it names; HiGHS ignores it if infeasible and completes it if partial."""
     lp, columns = compile_model(model)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(tee))
+    h = new_highs(tee)
     for key, val in {"mip_rel_gap": gap, "threads": threads, **DEFAULT_OPTIONS, **(options or {})}.items():
         if h.setOptionValue(key, val) != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS does not accept the option {key}={val!r}")

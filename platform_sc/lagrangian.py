@@ -83,7 +83,7 @@ import highspy
 
 from .decomposition import (Problem, assemble_decomposition, decomposition_problems, map_problems,
                             out_of_time)
-from .highs import row_wise_lp
+from .highs import new_highs, row_wise_lp
 from .result import RunResult
 from .sets import Sets
 
@@ -143,8 +143,7 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
         lo.append(-inf), hi.append((v - base[j]) / s), start.append(len(index))
     cost = [0.0] * len(col) + [-1.0] * len(J)  # minimise the negation
     lp = row_wise_lp(cost, [-inf] * ncol, [inf] * ncol, (start, index, value), lo, hi)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.passModel(lp)
     h.passHessian(ncol, len(col), highspy.HessianFormat.kTriangular, list(range(len(col) + 1)) + [len(col)] * len(J),
