@@ -17,12 +17,8 @@ problem still proven within 1e-4 (benchmarks/README.md).
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import math
-import os
-import sys
 from dataclasses import dataclass
 
 import highspy
@@ -32,6 +28,8 @@ from pyomo.common.collections import ComponentSet
 from pyomo.core.base import SortComponents
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import VarRecorder
+
+from .console import stdout_to
 
 log = logging.getLogger(__name__)
 
@@ -57,34 +55,14 @@ def new_highs(tee: bool = False) -> highspy.Highs:
     """A ``Highs`` object logging to the console only if ``tee``. highspy 1.16 prints its
     banner from the constructor, before ``output_flag`` can be set, on the process's stdout
     (where it broke ``platform-sc solve --json``): unless ``tee``, the constructor runs with
-    file descriptor 1 sent to the null device."""
+    stdout sent to the null device."""
     if tee:
         h = highspy.Highs()
     else:
-        with _stdout_to_null():
+        with stdout_to(None):
             h = highspy.Highs()
     h.setOptionValue("output_flag", bool(tee))
     return h
-
-
-@contextlib.contextmanager
-def _stdout_to_null():
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        yield
-    finally:
-        _flush_c_streams()  # what C wrote into its buffers goes to the null device too
-        os.dup2(saved, 1)
-        os.close(saved), os.close(null)
-
-
-def _flush_c_streams() -> None:
-    try:
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # no C library of that name (Windows)
-        pass
 
 
 @dataclass

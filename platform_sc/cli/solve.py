@@ -1,10 +1,12 @@
 """``platform-sc solve DIR``: solve one instance and print or save the result."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
 
+from ..console import stdout_to
 from ..measures import configurations
 from ..pipeline import run
 from .common import EXIT_NO_SOLUTION, friendly_errors, solver_options
@@ -40,7 +42,8 @@ def format_result(result) -> str:
 @friendly_errors
 def solve(instance, opts, as_json, out):
     """Solve INSTANCE (a folder of CSV files or an .xlsx workbook)."""
-    result = run(instance, opts, out=out)
+    with stdout_to(2) if as_json else contextlib.nullcontext():  # --json: the solver log (--log) to stderr
+        result = run(instance, opts, out=out)
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2))
     else:
