@@ -47,6 +47,7 @@ class ModuleResult:
     tables: dict | None = None
     flows: dict | None = None  # Z(j): the manufacturing configuration module j chose
     values: dict | None = None  # its solution, a MIP start for module j's next problems
+    found: list | None = None  # Z(j), option SAVE: [(objective less the prices, flows)] of each incumbent met
 
     def row(self) -> dict:
         return {k: getattr(self, k) for k in ("module", "kind", "status", "objective", "lower_bound",
@@ -82,6 +83,8 @@ def solve_module(S: Sets, module: str | tuple, flows: dict | None, opts, open_se
             out.tables = sourcing_tables(model)
         else:
             out.flows = configuration(S, {a: v.value for a, v in model.fin.items()})
+            out.found = [(z - sum(v * x.get(model.fin[a], 0.0) for a, v in (prices or {}).items()),
+                          {a: x.get(var, 0.0) for a, var in model.fin.items()}) for z, x in res.found]
     return out
 
 

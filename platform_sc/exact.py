@@ -39,7 +39,7 @@ from itertools import combinations
 from .decomposition import (decompose_at, fixed_seconds, out_of_time, shared_workers, solve_decomposition,
                             theorem_21_bound, time_left)
 from .extract import extract
-from .lagrangian import agree_within
+from .lagrangian import agree_within, keeping_incumbents
 from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
 from .result import RunResult, SolveOptions
@@ -106,7 +106,7 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         return None, None, built
     parts = []
     if lb < incumbent * (1 - opts.gap):
-        thm21, parts = theorem_21_bound(S, sub, deadline, open_set=O, like=res or deco)  # both within O
+        thm21, parts = theorem_21_bound(S, keeping_incumbents(sub), deadline, open_set=O, like=res or deco)  # within O
         built += sum(r.build_seconds for r in parts)
         row["theorem_2_1"] = thm21
         lb = max(lb, thm21 if thm21 is not None else lb)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -48,6 +48,8 @@ _STATUS = {
 }
 
 
+SAVE = "mip_improving_solution_save"  # HiGHS option: keep every improving incumbent (HighsRun.found)
+
 DEFAULT_OPTIONS = {"mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_rens": False}
 
 
@@ -72,6 +74,7 @@ class HighsRun:
     bound: float | None       # proven dual bound
     values: list | None       # column values of the incumbent
     columns: list             # the Pyomo variables, in column order
+    found: list = field(default_factory=list)  # [(objective, column values)] of every improving incumbent (see SAVE)
 
 
 def row_wise_lp(cost: list, col_lower: list, col_upper: list, rows: tuple, row_lower: list,
@@ -169,8 +172,10 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     values = list(h.getSolution().col_value)
     objective = info.objective_function_value
     bound = info.mip_dual_bound if mip else (objective if status == "optimal" else None)
+    found = [(float(np.dot(lp.col_cost_, s.col_value)) + lp.offset_, list(s.col_value))
+             for s in h.getSavedMipSolutions()] if (options or {}).get(SAVE) else []
     values = _polish(h, lp, values) or values
-    return HighsRun(status, objective, _finite(bound), values, columns)
+    return HighsRun(status, objective, _finite(bound), values, columns, found)
 
 
 def _set_start(h: highspy.Highs, columns: list, start: dict) -> None:

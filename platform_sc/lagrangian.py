@@ -11,9 +11,15 @@ with L(λ) ≤ Z*_O for every such λ, and L(0) the Theorem 2.1 bound within O. 
 the proven bounds of the module problems, so every bound reported is valid even when they
 stop short.
 
-L is concave; we maximise it by a proximal bundle method. Every module solution x^k met so
-far gives a cut L_j(λ_j) ≤ Z_j(x^k) + λ_j·fin_j(x^k); the master QP maximises Σ_j θ_j under
-these cuts and Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (the best multipliers so far).
+L is concave; we maximise it by a proximal bundle method. Every feasible point x^k of module
+j within O met so far gives a cut L_j(λ_j) ≤ Z_j(x^k) + λ_j·fin_j(x^k): the solutions of its
+problems, every incumbent HiGHS met on the way to them (``keeping_incumbents``), and its
+Z''(j) solutions in every decomposition within O (plus the setup share of the plants of O
+that configuration leaves idle). The master QP maximises Σ_j θ_j under these cuts and
+Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (the best multipliers so far). The extra
+cuts tell the master what agreeing costs (with every module's cut at a configuration F, the
+model is at most the decomposition at F): on GG/24/0.5M/high/dev-low/pb2 the first step was
+a null step and 4 of 10 iterations in all, then none of 7 (benchmarks/README.md).
 With one cut per module its step is the subgradient step t·g, g_j = fin_j − mean_i fin_i;
 the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄ (the one passed in:
 toward the lower one that λ = 0's decompositions often leave, the first steps were shorter
@@ -70,8 +76,12 @@ pairings gained 3e5 and 6e3. Pairs are chosen by an estimate from the decomposit
 in full (solutions that agree): greedily by the gain of a pair's least value among them
 over its modules' own bounds, and only if the estimated bound reaches the one to prove. A
 pair takes 10–20 s where a module takes 1 s, so pairs are solved once, at the centre, when
-the master predicts less than ``pairs_at`` of the gain left to prove (the modules alone
-would not prove the set soon), or when the iterations end short of a proof.
+the cuts promise less than ``pairs_at`` of the gain left to prove even ``pairs_reach`` × t
+away (the modules alone would not prove the set soon), or when the iterations end short of
+a proof. Judged by the step's own prediction, pairs came too early once the cuts grew: with
+the cuts of decompositions and HiGHS's incumbents, GG/24/0.5M/high/dev-medium/pb2–4 turned
+to pairs after one null step and ran out of time (proven at 12–15 s before those cuts);
+looking 64 × t away, the modules alone prove them at 27 s (benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -83,7 +93,7 @@ import highspy
 
 from .decomposition import (Problem, assemble_decomposition, decomposition_problems, map_problems,
                             out_of_time)
-from .highs import new_highs, row_wise_lp
+from .highs import SAVE, new_highs, row_wise_lp
 from .result import RunResult
 from .sets import Sets
 
@@ -99,6 +109,7 @@ class LagrangianOptions:
     max_iterations: int = 100
     oracle_gap: float = 0.05  # module problems at λ ≠ 0 solved to this share of the gain predicted (absolute)
     pairs_at: float = 0.3  # pairs of modules once the master predicts less than this share of the gain to prove
+    pairs_reach: float = 64.0  # ... with steps up to this multiple of t (module docstring)
     oracle_time: float = 2.0  # or for at most this multiple of the longest module problem at λ = 0
 
 
@@ -176,6 +187,11 @@ class _Decomposition:
     estimate: float | None = None  # solved in full: the objective at its first solutions
 
 
+def keeping_incumbents(sub):
+    """``sub`` keeping every incumbent HiGHS meets (each is a cut; module docstring)."""
+    return replace(sub, solver_options={**sub.solver_options, SAVE: True}) if sub.solver == "highs" else sub
+
+
 def _first_solution(sub):
     """``sub`` stopping each problem at its first solution (HiGHS options)."""
     return replace(sub, solver_options={**sub.solver_options, "mip_max_nodes": 0})
@@ -241,6 +257,11 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         for k, d in enumerate(jobs):
             fixed = results[k * J:(k + 1) * J]
             out.build_seconds += sum(r.build_seconds for r in fixed)
+            used = {p for p, _ in d.flows}
+            if used <= O:  # Z''(j)'s solutions are module j's within O, the idle plants set up too: cuts
+                idle = sum(S.plant_setup[p] for p in O - used) / J
+                cuts.extend((r.module, r.objective + idle, {a: d.flows.get(a, 0.0) for a in arcs})
+                            for r in fixed if r.objective is not None)
             if not d.first:
                 fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
                 if all(r.objective is not None for r in fixed):
@@ -283,6 +304,12 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                                "seconds": time.perf_counter() - t0})
         return out.iterations[-1]["gap"]
 
+    def reach(master) -> float:
+        """The most the cuts promise within ``pairs_reach`` × t of the centre (at least the
+        step's own prediction ``master``)."""
+        far = _master(cuts, arcs, centre, t * config.pairs_reach, max(upper - at_centre, 1.0))
+        return master[1] if far is None else max(master[1], far[1])
+
     def pairing():
         return _pairs(centre, {j: b for j, (b, _) in own.items()}, joint, upper * (1 - gap))
 
@@ -315,6 +342,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         value = sum(r.lower_bound for r in parts)
         fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
         cuts += _cuts(parts, lam, fins)
+        cuts += [(r.module, z, {a: f.get(a, 0.0) for a in arcs}) for r in parts for z, f in r.found or []]
         gained = 1.0 if it == 0 else (value - at_centre) / max(predicted - at_centre, 1e-9)
         step = "start" if it == 0 else "serious" if gained >= config.serious else "null"
         if step == "null":
@@ -345,14 +373,14 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
             if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
                 master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
-            elif master is not None and master[1] - at_centre < config.pairs_at * (upper * (1 - gap) - at_centre) \
+            elif master is not None and reach(master) - at_centre < config.pairs_at * (upper * (1 - gap) - at_centre) \
                     and pairing() is not None:
                 master = None  # the modules alone are unlikely to prove the set soon: pairs of them (module docstring)
         problems = _problems(S, sub, jobs, fixed_seconds)
         if master is not None:
             lam, predicted = master
             # within oracle_gap of the gain predicted per module, or after cap seconds (module docstring)
-            opts = _absolute(sub, config.oracle_gap * (predicted - at_centre) / J, time_limit=cap)
+            opts = keeping_incumbents(_absolute(sub, config.oracle_gap * (predicted - at_centre) / J, time_limit=cap))
             problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
                                  expected=r.solve_seconds) for r in parts]
         results = map_problems(S, problems, deadline, sub.workers)

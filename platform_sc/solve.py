@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from .highs import load, run_highs
 
@@ -27,6 +28,7 @@ class SolveResult:
     gap: float | None           # (objective - bound) / |objective|
     solve_seconds: float
     solver: str
+    found: list = field(default_factory=list)  # HiGHS, option SAVE: [(objective, {variable: value})] met on the way
 
     @property
     def has_solution(self) -> bool:
@@ -47,7 +49,8 @@ def _solve_highs(model, time_limit, gap, threads, tee, options, start) -> SolveR
         load(run)
         objective = pyo.value(model.total_cost)
     bound = objective if run.status == "optimal" and run.bound is None else run.bound
-    return SolveResult(run.status, objective, bound, relative_gap(objective, bound), time.perf_counter() - t0, "highs")
+    return SolveResult(run.status, objective, bound, relative_gap(objective, bound), time.perf_counter() - t0, "highs",
+                       [(z, ComponentMap(zip(run.columns, x))) for z, x in run.found])
 
 
 def _solve_legacy(model, name, time_limit, gap, tee, options) -> SolveResult:

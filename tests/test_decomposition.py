@@ -271,6 +271,26 @@ def test_lagrangian_agreement_bounds_the_plant_set_optimum_from_below():
     assert agreed.best is not None and agreed.best.objective >= optimum.objective * (1 - 1e-9)
 
 
+def test_incumbents_met_on_the_way_are_feasible_points_of_the_module_problem():
+    # keeping_incumbents: a priced Z(j) also returns every incumbent HiGHS improved through
+    # (each a cut of the bundle). Each is feasible for module j within O: at the prices it
+    # costs at least the proven bound, its flows serve every segment's demand, and the
+    # cheapest is the solution returned.
+    from platform_sc.decomposition import solve_module
+    from platform_sc.lagrangian import keeping_incumbents
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})
+    prices = {a: 40.0 * (i % 3 - 1) for i, a in enumerate(a for a in S.muc if a[0] in O)}
+    r = solve_module(S, S.modules[0], None, keeping_incumbents(SolveOptions(gap=1e-9)), open_set=O, prices=prices)
+    assert r.found and r.status == "optimal"
+    values = [z + sum(prices[a] * f for a, f in flows.items() if a in prices) for z, flows in r.found]
+    assert min(values) == pytest.approx(r.objective, rel=1e-7)
+    assert all(v >= r.lower_bound * (1 - 1e-9) for v in values)
+    for _, flows in r.found:
+        for m in S.segments:
+            assert sum(f for (p, s), f in flows.items() if s == m) == pytest.approx(S.demand[m], rel=1e-6)
+
+
 def test_lagrangian_on_two_processes_repeats_the_one_process_log():
     # Each iteration maps the upper-bound decompositions' Z''(j) and the next multipliers'
     # Z(j) in one call: on two processes every result must still reach its own problem.
