@@ -18,8 +18,8 @@ Z''(j) solutions in every decomposition within O (plus the setup share of the pl
 that configuration leaves idle). The master QP maximises Σ_j θ_j under these cuts and
 Σ_j λ_j = 0, less ‖λ − λ̂‖² / 2t, λ̂ the centre (the best multipliers so far). The extra
 cuts tell the master what agreeing costs (with every module's cut at a configuration F, the
-model is at most the decomposition at F): on GG/24/0.5M/high/dev-low/pb2 the first step was
-a null step and 4 of 10 iterations in all, then none of 7 (benchmarks/README.md).
+model is at most the decomposition at F): on GG/24/0.5M/high/dev-low/pb2, 4 of 10 steps
+(the first among them) were null steps without them, none of 7 with them (benchmarks/README.md).
 With one cut per module its step is the subgradient step t·g, g_j = fin_j − mean_i fin_i;
 the first t is Polyak's, (Z̄ − L(0)) / ‖g‖² toward the incumbent Z̄ (the one passed in:
 toward the lower one that λ = 0's decompositions often leave, the first steps were shorter
