@@ -46,6 +46,8 @@ def main() -> None:
     if args.ids:
         keep = set(Path(args.ids).read_text().split())
         points = [p for p in points if point_id(p) in keep]
+        if not points:
+            raise SystemExit(f"{args.ids}: no id of {args.grid} in this file")
     if args.sample:
         points = random.Random(args.seed).sample(points, args.sample)
         name += f"_sample{args.sample}"

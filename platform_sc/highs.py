@@ -137,14 +137,15 @@ def compile_model(model) -> tuple[highspy.HighsLp, list]:
     return lp, variables
 
 
-def _key(v) -> tuple:
+def column_key(v) -> tuple:
+    """A variable's (name, index): the same key in every model built over the same sets."""
     return v.parent_component().local_name, v.index()
 
 
 def solution_of(model) -> dict:
     """The values of ``model``'s free variables, keyed by (variable name, index): a MIP start
     for another model over the same variables (see :func:`run_highs`)."""
-    return {_key(v): v.value for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
+    return {column_key(v): v.value for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
 
 
 def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bool,
@@ -179,7 +180,7 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
 
 
 def _set_start(h: highspy.Highs, columns: list, start: dict) -> None:
-    keys = [_key(v) for v in columns]
+    keys = [column_key(v) for v in columns]
     index = [i for i, k in enumerate(keys) if k in start]
     if index:
         h.setSolution(len(index), np.array(index, dtype=np.int32), np.array([start[keys[i]] for i in index]))

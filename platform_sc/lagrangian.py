@@ -34,6 +34,15 @@ or the bound proves the incumbent. Unlike
 subgradient steps (the former method), it keeps every cut, which is what the slow tail of
 the agreement needs (benchmarks/README.md).
 
+Patterns: the module problems' solutions mostly keep their discrete decisions from one λ to
+the next and route the units anew, which the cut of one point per solution does not foresee
+(the master predicted 2–5 times the gain L made). Each pattern of discrete decisions seen
+(module solutions and Z''(j) within O) is an LP in the units (:mod:`platform_sc.patterns`);
+before a trial point goes to the module problems, the master is solved again with the cut of
+each module's cheapest known pattern at its trial point, until its prediction there is within
+``pattern_agree`` of its gain of what the patterns give (at most ``pattern_rounds`` times).
+The MIPs are then spent where the patterns no longer tell (benchmarks/README.md).
+
 Inexact module problems: L(λ) takes the module problems' proven bounds and a cut any
 feasible solution, so neither needs a proven optimum. At λ ≠ 0 they stop once within
 ``oracle_gap`` of the gain the master predicts (a twentieth, half of what makes a serious
@@ -60,7 +69,9 @@ and are then solved in full only if they could beat the upper bound by that much
 GG/24/0.5M/high/dev-low/pb2 first solutions overstated nothing (a full decomposition costs
 10 s of the 60); on GG/24/0.5M/low/dev-low/pb2 they overstated it by 3e-4, and the full
 decompositions at later iterations found the optimum (benchmarks/README.md). Those at
-λ = 0 run alone, as they often prove the set at once; later ones share one call to the
+λ = 0 and those stopped at their first solution run alone, as they often prove the set at
+once (a fraction of a second; sharing a call with the module problems, one that proved
+GG/72/0.5M/high/dev-low/pb2 waited 23 s for them); those in full share one call to the
 processes with the next iteration's module problems.
 The modules often agree on the plants and differ on which segments a plant serves, a tie the
 paper's pre-processing breaks by manufacturing cost alone; as they come to agree, their
@@ -91,13 +102,17 @@ from dataclasses import dataclass, field, replace
 
 import highspy
 
-from .decomposition import (Problem, assemble_decomposition, decomposition_problems, map_problems,
-                            out_of_time)
+from .decomposition import (Problem, assemble_decomposition, configuration, decomposition_problems,
+                            map_problems, out_of_time)
 from .highs import SAVE, new_highs, row_wise_lp
+from .patterns import PatternOracle
 from .result import RunResult
 from .sets import Sets
 
 log = logging.getLogger(__name__)
+
+
+MASTER_SECONDS = 1.0  # the master QP takes 0.01–0.1 s; past this it is solved again, scaled anew (_master)
 
 
 @dataclass
@@ -111,6 +126,8 @@ class LagrangianOptions:
     pairs_at: float = 0.3  # pairs of modules once the master predicts less than this share of the gain to prove
     pairs_reach: float = 64.0  # ... with steps up to this multiple of t (module docstring)
     oracle_time: float = 2.0  # or for at most this multiple of the longest module problem at λ = 0
+    pattern_rounds: int = 20  # master re-solved with the known patterns' cuts at most this often per step
+    pattern_agree: float = 0.1  # ... until its prediction is within this share of its gain of the patterns' value
 
 
 @dataclass
@@ -127,44 +144,75 @@ def _cuts(parts: list, lam: dict, fins: dict) -> list:
             for r in parts]
 
 
-def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[dict, float] | None:
+def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[dict, float, dict] | None:
     """The proximal master QP: max Σ_j θ_j − ‖λ − centre‖² / 2t subject to
     θ_j ≤ Z_j(x^k) + λ_j·fin_j(x^k) for every cut k and Σ_j λ_j = 0 on every arc. Returns the
-    next multipliers and the model's value Σ_j θ_j there (None if HiGHS fails).
+    next multipliers, the model's value Σ_j θ_j there, and the aggregate flows mean_j ḡ_j
+    (below: a convex combination of the modules' flows, the primal estimate of bundle
+    methods); None if HiGHS fails.
 
-    Solved in δ = λ − centre and φ_j = (θ_j − base_j) / s, base_j the model's value of
-    module j at the centre and s the gain sought (the caller's gap to the incumbent): HiGHS's
-    QP solver keeps free variables within ±1e7 (θ_j, billions, would not fit) and solves
-    to absolute tolerances."""
+    Solved as its dual, the usual form of bundle methods: convex weights α_k of each
+    module's cuts (Σ_(k of j) α_k = 1) minimising Σ_k α_k·(cut k at the centre) + t/2·Σ_j ‖y_j‖²,
+    y_j = ḡ_j − mean_i ḡ_i, ḡ_j = Σ_(k of j) α_k·fin_j(x^k); then λ_j = centre_j + t·y_j.
+    With the patterns' cuts (many meet at each kink of the model) HiGHS's active-set QP
+    solver took 2–5 s on the primal form, once 180 s, and failed on some, where this form
+    takes 0.05–0.1 s (~200 cuts, GG/72/0.5M/high/dev-medium/pb2). Scaled for HiGHS's
+    absolute tolerances: the cuts less base_j (module j's lowest at the centre) divided by
+    s (the gain sought), the flows by the largest. A cut repeated at the same point (the
+    patterns' LPs return the same vertex at nearby multipliers) is kept once, the lowest.
+    The QP solver still stalls now and then at one scaling (10 s on one of 69 cuts that it
+    solves in 0.015 s scaled by 1.1 or 0.99, GG/48/0.5M/high/dev-low/pb2): after
+    ``MASTER_SECONDS`` it is solved again scaled anew."""
     J, n, inf = list(centre), len(arcs), highspy.kHighsInf
-    at = [(j, z + sum(centre[j][a] * f for a, f in fin.items()), fin) for j, z, fin in cuts]  # cut at the centre
+    lowest: dict = {}
+    for j, z, fin in cuts:
+        key = (j, tuple(round(fin[a], 6) for a in arcs))
+        if key not in lowest or z < lowest[key][1]:
+            lowest[key] = (j, z, fin)
+    at = [(j, z + sum(centre[j][a] * f for a, f in fin.items()), fin) for j, z, fin in lowest.values()]  # at the centre
     base = {j: min(v for i, v, _ in at if i == j) for j in J}
-    col = {(j, a): i * n + k for i, j in enumerate(J) for k, a in enumerate(arcs)}
-    phi = {j: len(col) + i for i, j in enumerate(J)}
-    ncol = len(col) + len(J)
-    start, index, value, lo, hi = [0], [], [], [], []
-    for a in arcs:  # Σ_j δ_j[a] = 0 (the centre's multipliers sum to zero already)
-        index += [col[j, a] for j in J]
-        value += [1.0] * len(J)
-        lo.append(0.0), hi.append(0.0), start.append(len(index))
-    for j, v, fin in at:  # φ_j − δ_j·fin_j(x^k) / s ≤ (cut at the centre − base_j) / s
-        used = [a for a in arcs if fin[a]]
-        index += [phi[j]] + [col[j, a] for a in used]
-        value += [1.0] + [-fin[a] / s for a in used]
-        lo.append(-inf), hi.append((v - base[j]) / s), start.append(len(index))
-    cost = [0.0] * len(col) + [-1.0] * len(J)  # minimise the negation
-    lp = row_wise_lp(cost, [-inf] * ncol, [inf] * ncol, (start, index, value), lo, hi)
-    h = new_highs()
-    h.setOptionValue("threads", 1)
-    h.passModel(lp)
-    h.passHessian(ncol, len(col), highspy.HessianFormat.kTriangular, list(range(len(col) + 1)) + [len(col)] * len(J),
-                  list(range(len(col))), [1 / (t * s)] * len(col))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    K, scale = len(at), max((abs(f) for _, _, fin in at for f in fin.values()), default=0.0) or 1.0
+    y = {(j, a): K + i * n + q for i, j in enumerate(J) for q, a in enumerate(arcs)}
+    mean = {a: K + len(y) + q for q, a in enumerate(arcs)}
+    ncol = K + len(y) + n
+    start, index, value = [0], [], []
+
+    def row(cols: list, coefs: list) -> None:
+        index.extend(cols), value.extend(coefs), start.append(len(index))
+
+    for j in J:  # Σ_(k of j) α_k = 1
+        row([k for k, c in enumerate(at) if c[0] == j], [1.0] * sum(c[0] == j for c in at))
+    for a in arcs:  # mean[a] = Σ_k α_k·fin_k[a] / |J| (flows scaled)
+        used = [k for k, c in enumerate(at) if c[2].get(a)]
+        row([mean[a]] + used, [1.0] + [-at[k][2][a] / scale / len(J) for k in used])
+    for j in J:
+        for a in arcs:  # y_j[a] = Σ_(k of j) α_k·fin_k[a] − mean[a]
+            used = [k for k, c in enumerate(at) if c[0] == j and c[2].get(a)]
+            row([y[j, a], mean[a]] + used, [1.0, 1.0] + [-at[k][2][a] / scale for k in used])
+    rhs = [1.0] * len(J) + [0.0] * (n + len(y))
+    for gain in (s, 1.1 * s, 0.7 * s):  # the same problem scaled anew if HiGHS stalls (docstring)
+        lp = row_wise_lp([(v - base[j]) / gain for j, v, _ in at] + [0.0] * (len(y) + n),
+                         [0.0] * K + [-inf] * (ncol - K), [inf] * ncol, (start, index, value), rhs, rhs)
+        h = new_highs()
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("time_limit", MASTER_SECONDS)
+        h.passModel(lp)
+        h.passHessian(ncol, len(y), highspy.HessianFormat.kTriangular, [0] * (K + 1) + list(range(1, len(y) + 1))
+                      + [len(y)] * n, list(range(K, K + len(y))), [t * scale * scale / gain] * len(y))
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            break
+        log.debug("Lagrangian: the master QP ended %s", h.modelStatusToString(h.getModelStatus()))
+    else:
+        log.warning("Lagrangian: the master QP failed")
         return None
     x = h.getSolution().col_value
-    lam = {j: {a: centre[j][a] + x[col[j, a]] for a in arcs} for j in J}
-    return lam, sum(base[j] + s * x[phi[j]] for j in J)
+    lam = {j: {a: centre[j][a] + t * scale * x[y[j, a]] for a in arcs} for j in J}
+    model = {}
+    for j, z, fin in lowest.values():
+        v = z + sum(lam[j][a] * f for a, f in fin.items())
+        model[j] = min(model.get(j, v), v)
+    return lam, sum(model.values()), {a: scale * x[mean[a]] for a in arcs}
 
 
 def _absolute(sub, absolute: float, **changes):
@@ -241,11 +289,21 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     J = len(S.modules)
     lam = {j: {a: 0.0 for a in arcs} for j in S.modules}
     centre, at_centre, upper, best, tried, cuts, polish = lam, float("-inf"), incumbent, None, [], [], []
+    aggregate: list = []  # the master's aggregate flows, a configuration to decompose at (_master)
     joint, own = [], {}  # decompositions solved in full (module objectives); module bounds at the centre
     overstated = None  # the most a decomposition at first solutions overstated its full one (relative)
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
     fixed_seconds = dict(fixed_seconds or {})
+    t1 = time.perf_counter()
+    oracles = {j: PatternOracle(S, j, O, arcs) for j in S.modules} if sub.solver == "highs" else {}
+    out.build_seconds += time.perf_counter() - t1
+
+    def learn(results: list) -> None:
+        """The patterns of these module solutions, for :func:`refined`."""
+        for r in results:
+            if r.module in oracles:
+                oracles[r.module].add(r.values)
 
     def decomposed(jobs: list, results: list) -> list:
         """Take the decompositions ``jobs`` (their Z''(j): the first results) as upper
@@ -262,6 +320,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                 idle = sum(S.plant_setup[p] for p in O - used) / J
                 cuts.extend((r.module, r.objective + idle, {a: d.flows.get(a, 0.0) for a in arcs})
                             for r in fixed if r.objective is not None)
+                learn(fixed)
             if not d.first:
                 fixed_seconds.update((r.module, r.solve_seconds) for r in fixed)
                 if all(r.objective is not None for r in fixed):
@@ -310,6 +369,47 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         far = _master(cuts, arcs, centre, t * config.pairs_reach, max(upper - at_centre, 1.0))
         return master[1] if far is None else max(master[1], far[1])
 
+    def refined(master):
+        """``master`` re-solved with the cuts of the known patterns at its trial point until
+        its prediction there is within ``pattern_agree`` of the patterns' value
+        (:mod:`platform_sc.patterns`)."""
+        if not oracles:
+            return master
+        t1 = time.perf_counter()
+        for rounds in range(config.pattern_rounds):
+            trial, predicted, _ = master
+            points = {j: oracles[j].best(trial[j]) for j in S.modules}
+            if any(p is None for p in points.values()):
+                break
+            modelled = {j: min(z + sum(trial[j][a] * f for a, f in fin.items()) for i, z, fin in cuts if i == j)
+                        for j in S.modules}
+            value, tiny = 0.0, 1e-3 * max(predicted - at_centre, 1.0) / J
+            for j, (z, fin) in points.items():  # only cuts below the model at the trial point: no near-repeats
+                priced = z + sum(trial[j].get(a, 0.0) * f for a, f in fin.items())
+                if priced < modelled[j] - tiny:
+                    cuts.append((j, z, {a: fin.get(a, 0.0) for a in arcs}))
+                value += min(priced, modelled[j])
+            if predicted - value <= config.pattern_agree * (predicted - at_centre) or out_of_time(deadline):
+                break
+            again = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
+            if again is None:
+                break
+            master = again
+        log.debug("Lagrangian: %d rounds with %s patterns, %.2f s", rounds + 1,
+                  [len(o.patterns) for o in oracles.values()], time.perf_counter() - t1)
+        return master
+
+    def untried(candidates: list, starts: dict, first: bool) -> list:
+        """Decompositions at the configurations (of, flows) ``candidates`` not tried yet."""
+        if proven() or out_of_time(deadline):
+            return []
+        jobs = []
+        for of, flows in candidates:
+            if flows not in tried:
+                tried.append(flows)
+                jobs.append(_Decomposition(of, flows, starts, first))
+        return jobs
+
     def pairing():
         return _pairs(centre, {j: b for j, (b, _) in own.items()}, joint, upper * (1 - gap))
 
@@ -339,6 +439,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if any(r.lower_bound is None or r.flows is None for r in parts):
             break
         starts = {r.module: r.values for r in parts}
+        learn(parts)
         value = sum(r.lower_bound for r in parts)
         fins = {r.module: {a: r.flows.get(a, 0.0) for a in arcs} for r in parts}
         cuts += _cuts(parts, lam, fins)
@@ -357,20 +458,20 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if it == 0:  # Polyak's step toward the incumbent passed in (module docstring)
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
-        # at λ = 0 every module's configuration, then the one nearest the mean
-        candidates = parts if it == 0 else [
-            min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))]
-        jobs = []
-        for r in ([] if proven() or out_of_time(deadline) else candidates):
-            if r.flows not in tried:
-                tried.append(r.flows)
-                jobs.append(_Decomposition(r.module, r.flows, starts, at_first(it)))
-        if not it:  # alone first: they are quick, and they often prove the set
-            polish, jobs = decompose(jobs), []
+        # at λ = 0 every module's configuration, then the one nearest the mean; and the master's
+        # aggregate, at first solutions (module docstring)
+        jobs = untried([(r.module, r.flows) for r in (parts if it == 0 else [
+            min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))])], starts, at_first(it))
+        jobs += untried(aggregate, starts, sub.solver == "highs")
+        alone = [d for d in jobs if d.first or not it]  # quick, and they often prove the set (module docstring)
+        if alone:
+            polish, jobs = polish + decompose(alone), [d for d in jobs if not (d.first or not it)]
         jobs += [] if proven() or out_of_time(deadline) else polish
         master = None
         if not proven() and t >= first * config.min_step and not out_of_time(deadline):
             master = _master(cuts, arcs, centre, t, max(upper - at_centre, 1.0))
+            master = master if master is None else refined(master)
+            aggregate = [] if master is None else [("the bundle's aggregate", configuration(S, master[2]))]
             if master is not None and master[1] <= at_centre + 1e-6 * abs(at_centre):
                 master = None  # the cuts admit no gain worth a step: the centre is (nearly) where L is largest
             elif master is not None and reach(master) - at_centre < config.pairs_at * (upper * (1 - gap) - at_centre) \
@@ -378,7 +479,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
                 master = None  # the modules alone are unlikely to prove the set soon: pairs of them (module docstring)
         problems = _problems(S, sub, jobs, fixed_seconds)
         if master is not None:
-            lam, predicted = master
+            lam, predicted, _ = master
             # within oracle_gap of the gain predicted per module, or after cap seconds (module docstring)
             opts = keeping_incumbents(_absolute(sub, config.oracle_gap * (predicted - at_centre) / J, time_limit=cap))
             problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
@@ -391,6 +492,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
             break
         parts = results[len(jobs) * J:]
         out.build_seconds += sum(r.build_seconds for r in parts)
+    if not proven() and not out_of_time(deadline):
+        polish += decompose(untried(aggregate, starts, sub.solver == "highs"))
     if polish and not proven() and not out_of_time(deadline):
         decompose(polish)
     if not proven() and not out_of_time(deadline):

@@ -378,10 +378,53 @@ def test_bundle_master_with_one_cut_per_module_takes_the_subgradient_step(scale)
     from platform_sc.lagrangian import _master
     arcs = [("p1", "m"), ("p2", "m")]
     cuts = [("A", 10.0 * scale, {arcs[0]: 5.0, arcs[1]: 0.0}), ("B", 12.0 * scale, {arcs[0]: 0.0, arcs[1]: 5.0})]
-    lam, predicted = _master(cuts, arcs, {j: {a: 0.0 for a in arcs} for j in "AB"}, 0.1, 2.5)
+    lam, predicted, _ = _master(cuts, arcs, {j: {a: 0.0 for a in arcs} for j in "AB"}, 0.1, 2.5)
     assert lam["A"][arcs[0]] == pytest.approx(0.25, abs=1e-6) and lam["A"][arcs[1]] == pytest.approx(-0.25, abs=1e-6)
     assert lam["B"][arcs[0]] == pytest.approx(-0.25, abs=1e-6) and lam["B"][arcs[1]] == pytest.approx(0.25, abs=1e-6)
     assert predicted == pytest.approx(22.0 * scale + 2.5, abs=1e-2)
+
+
+def _primal_master(cuts, arcs, centre, t):
+    """The master in its primal form (max Σ_j θ_j − ‖δ‖² / 2t, θ_j ≤ Z_k + (centre_j + δ_j)·fin_k,
+    Σ_j δ_j = 0), solved directly by HiGHS: the reference for _master's dual form."""
+    import highspy
+    J, n, inf = sorted(centre), len(arcs), highspy.kHighsInf
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    col = {(j, a): i * n + q for i, j in enumerate(J) for q, a in enumerate(arcs)}
+    theta = {j: len(col) + i for i, j in enumerate(J)}
+    for i in range(len(col) + len(J)):
+        h.addVar(-inf, inf)
+    h.changeColsCost(len(J), list(theta.values()), [-1.0] * len(J))
+    for a in arcs:
+        h.addRow(0.0, 0.0, len(J), [col[j, a] for j in J], [1.0] * len(J))
+    for j, z, fin in cuts:  # θ_j − δ_j·fin ≤ z + centre_j·fin
+        h.addRow(-inf, z + sum(centre[j][a] * f for a, f in fin.items()), n + 1, [theta[j]] + [col[j, a] for a in arcs],
+                 [1.0] + [-fin[a] for a in arcs])
+    h.passHessian(len(col) + len(J), len(col), highspy.HessianFormat.kTriangular,
+                  list(range(len(col) + 1)) + [len(col)] * len(J), list(range(len(col))), [1 / t] * len(col))
+    h.run()
+    x = h.getSolution().col_value
+    return {j: {a: centre[j][a] + x[col[j, a]] for a in arcs} for j in J}
+
+
+def test_bundle_master_with_many_cuts_is_the_proximal_maximum():
+    # The master (solved as its dual) returns the maximum of the concave proximal model
+    # M(λ) = Σ_j min_k (Z_k + λ_j·fin_k) − ‖λ − centre‖² / 2t over Σ_j λ_j = 0, as the primal
+    # form solved directly finds it, and the model's value Σ_j min_k there (3 modules, 4 arcs,
+    # 6 random cuts each, several active at the maximum).
+    import random
+    from platform_sc.lagrangian import _master
+    rnd, arcs, J, t = random.Random(3), [("p1", "m1"), ("p2", "m1"), ("p1", "m2"), ("p2", "m2")], "ABC", 0.5
+    cuts = [(j, rnd.uniform(0, 100), {a: rnd.choice([0.0, 4.0, 10.0]) for a in arcs}) for j in J for _ in range(6)]
+    centre = {j: {a: rnd.uniform(-5, 5) for a in arcs} for j in J}
+    for a in arcs:  # the centre's multipliers sum to zero
+        centre["C"][a] = -centre["A"][a] - centre["B"][a]
+    lam, predicted, _ = _master(cuts, arcs, centre, t, 10.0)
+    reference = _primal_master(cuts, arcs, centre, t)
+    assert all(lam[j][a] == pytest.approx(reference[j][a], abs=1e-3) for j in J for a in arcs)
+    assert predicted == pytest.approx(
+        sum(min(z + sum(lam[j][a] * f for a, f in fin.items()) for i, z, fin in cuts if i == j) for j in J), rel=1e-12)
 
 
 def test_module_problems_go_to_the_processes_longest_first():
@@ -447,3 +490,36 @@ def test_pairs_are_chosen_greedily_by_their_estimated_gain():
     assert _pairs(lam, own, joint, 40.0 + 10.0) == ([("a", "b"), ("c", "d")], 50.0)
     assert _pairs(lam, own, joint, 50.5) is None
     assert _pairs(lam, own, [], 0.0) is None  # no decomposition solved in full yet: no estimate
+
+
+def test_a_known_pattern_of_discrete_decisions_prices_its_module_as_the_mip_does():
+    # PatternOracle: module j at the discrete decisions of its MIP optimum is an LP whose
+    # optimum is that MIP optimum at the same prices. At other prices its point is still
+    # feasible for module j (it serves every segment's demand), so it costs at least the MIP
+    # optimum there, and as much once that optimum's own pattern is known too.
+    from platform_sc.decomposition import solve_module
+    from platform_sc.patterns import PatternOracle
+    S = _small_gg()
+    O = frozenset({"P-AS", "P-NA"})
+    arcs = [a for a in S.muc if a[0] in O]
+    j, opts = S.modules[0], SolveOptions(gap=1e-9)
+    here = {a: 40.0 * (i % 3 - 1) for i, a in enumerate(arcs)}
+    there = {a: -3 * v for a, v in here.items()}
+    oracle = PatternOracle(S, j, O, arcs)
+    assert oracle.best(here) is None
+
+    def priced(point, prices):
+        z, fin = point
+        return z + sum(prices[a] * f for a, f in fin.items())
+
+    first = solve_module(S, j, None, opts, open_set=O, prices=here)
+    oracle.add(first.values)
+    assert priced(oracle.best(here), here) == pytest.approx(first.objective, rel=1e-9)
+    second = solve_module(S, j, None, opts, open_set=O, prices=there)
+    point = oracle.best(there)
+    assert priced(point, there) >= second.objective * (1 - 1e-9)
+    for m in S.segments:
+        assert sum(f for (p, s), f in point[1].items() if s == m) == pytest.approx(S.demand[m], rel=1e-9)
+    oracle.add(second.values)
+    assert len(oracle.patterns) == 2 or priced(point, there) == pytest.approx(second.objective, rel=1e-9)
+    assert priced(oracle.best(there), there) == pytest.approx(second.objective, rel=1e-9)
