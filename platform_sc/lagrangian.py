@@ -168,7 +168,7 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
     s (the gain sought), the flows by the largest. A cut repeated at the same point (the
     patterns' LPs return the same vertex at nearby multipliers) is kept once, the lowest.
     The QP solver still stalls now and then at one scaling (10 s on one of 69 cuts that it
-    solves in 0.015 s scaled by 1.1 or 0.99, GG/48/0.5M/high/dev-low/pb2): after
+    solves in 0.016 s scaled by 1.1 or 0.99, GG/48/0.5M/high/dev-low/pb2): after
     ``MASTER_SECONDS`` it is solved again scaled anew."""
     J, n, inf = list(centre), len(arcs), highspy.kHighsInf
     lowest: dict = {}
