@@ -302,9 +302,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
     fixed_seconds = dict(fixed_seconds or {})
-    t1 = time.perf_counter()
     oracles = {j: PatternOracle(S, j, O, arcs) for j in S.modules} if sub.solver == "highs" else {}
-    out.build_seconds += time.perf_counter() - t1
 
     def learn(results: list) -> None:
         """The patterns of these module solutions, for :func:`refined`."""
@@ -506,4 +504,5 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     if not proven() and not out_of_time(deadline):
         paired()
     out.best = best
+    out.build_seconds += sum(o.build_seconds for o in oracles.values())
     return out
