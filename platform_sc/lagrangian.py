@@ -55,9 +55,11 @@ after 5 s (benchmarks/README.md). The caller's relative gap no longer applies th
 the gain predicted near the end, so the master proposed the same multipliers again and
 again (84 null steps on GG/24/0.5M/low/dev-medium/pb2).
 
-Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: at
-λ = 0 every module's, then at each iteration the one of the module closest to the mean,
-which the others disagree with least (each configuration once). Their Z''(j) start from the
+Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: every
+module's while they stop at their first solution (below), else the one of the module closest
+to the mean, which the others disagree with least (each configuration once; at λ¹ the body's
+configuration proved GG/72/0.5M/high/dev-low/pb2 at 50 s, where the one nearest the mean did
+not within 60 s, benchmarks/README.md). Their Z''(j) start from the
 modules' own solutions (HiGHS keeps the discrete decisions and routes the flows anew by an
 LP). At λ = 0 they stop at their first solution, which is feasible, so each decomposition
 is an upper bound at the cost of a few LPs (HiGHS: ``mip_max_nodes`` = 0, the LP for the
@@ -463,10 +465,11 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         if it == 0:  # Polyak's step toward the incumbent passed in (module docstring)
             norm = sum((f[a] - mid[a]) ** 2 for f in fins.values() for a in arcs)
             t = first = config.step * (upper - value) / max(norm, 1e-9)
-        # at λ = 0 every module's configuration, then the one nearest the mean; and the master's
-        # aggregate, at first solutions (module docstring)
-        jobs = untried([(r.module, r.flows) for r in (parts if it == 0 else [
-            min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))])], starts, at_first(it))
+        # every module's configuration while at first solutions, else the one nearest the mean;
+        # and the master's aggregate, at first solutions (module docstring)
+        quick = at_first(it)
+        jobs = untried([(r.module, r.flows) for r in (parts if it == 0 or quick else [
+            min(parts, key=lambda r: sum((fins[r.module][a] - mid[a]) ** 2 for a in arcs))])], starts, quick)
         jobs += untried(aggregate, starts, sub.solver == "highs")
         alone = [d for d in jobs if d.first or not it]  # quick, and they often prove the set (module docstring)
         if alone:
