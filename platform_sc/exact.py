@@ -93,7 +93,8 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     if lb < incumbent * (1 - opts.gap) and out_of_time(deadline):
         return None, None, built
     if lb < incumbent * (1 - opts.gap) and O != frozenset(p for p, _ in ref):
-        res = decompose_at(S, sub, preprocessed_flows(S, opts.solver, time_left(deadline), open_set=O), deadline)
+        res = decompose_at(S, sub, preprocessed_flows(S, opts.solver, time_left(deadline), open_set=O), deadline,
+                           expected=fixed_seconds(deco))
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
         if res.solution is None or src is None:

@@ -436,6 +436,22 @@ def test_module_problems_go_to_the_processes_longest_first():
     assert _longest_first(problems) == [0, 1, 2, 3]
 
 
+def test_modules_whose_options_are_cheap_to_add_are_expected_to_take_longest():
+    # before any problem is solved, the modules are ranked by procurement spend per unit of
+    # their options' fixed costs: making one module's development and tooling dearer moves
+    # it from first to last
+    from platform_sc.decomposition import effort
+    from platform_sc.scenarios.generator import generate
+    inst = generate("GG", 24, 500_000, "high", "low", 2, 0)
+    first = max(effort(Sets(inst)), key=effort(Sets(inst)).get)
+    options = inst.tables["options"].copy()
+    options.loc[options.module == first, "development_cost"] *= 100
+    tooling = inst.tables["supplier_options"].copy()
+    tooling.loc[tooling.option.isin(options.option[options.module == first]), "tooling_cost"] *= 100
+    dearer = effort(Sets(from_frames({**inst.tables, "options": options, "supplier_options": tooling})))
+    assert min(dearer, key=dearer.get) == first
+
+
 def test_a_pair_of_modules_solved_together_bounds_between_the_two_alone_and_the_optimum():
     # A pair's problem keeps its modules' manufacturing flows in agreement, so it bounds at
     # least as high as the two solved alone; with the others alone it still bounds the
