@@ -235,8 +235,9 @@ def effort(S: Sets) -> dict:
     its options' fixed costs (development and tooling). The cheaper options are to add next
     to what they save, the more options and tooled suppliers are worth weighing. On
     paper_grid_gg the pre-processed decomposition's slowest Z''(j) was the interior's (the
-    module this ranks first) in 45 of the 56 instances where one took over 5 s; taken first,
-    the four take 1,419 s in all instead of 1,597 s on 2 processes (benchmarks/README.md)."""
+    module this ranks first) in 45 of the 56 instances where one took over 5 s. Replayed with
+    the measured times on 2 processes, the 288 pre-processed decompositions take 1,436 s in
+    this order, 1,597 s in the modules' order, 1,372 s at best (benchmarks/README.md)."""
     price: dict = {}
     for (s, k), breaks in S.breaks.items():
         price.setdefault(S.option_module[k], []).append(max(b.price for b in breaks))
