@@ -244,9 +244,8 @@ def effort(S: Sets) -> dict:
     fixed = {j: sum(S.dc[k] for k in S.options_of[j]) for j in S.modules}
     for (s, k), cost in S.stc.items():
         fixed[S.option_module[k]] += cost
-    demand = sum(S.demand.values())
-    return {j: demand * sum(price.get(j, [0.0])) / max(len(price.get(j, [])), 1) / max(fixed[j], 1.0)
-            for j in S.modules}
+    demand, mean = sum(S.demand.values()), {j: sum(p) / len(p) for j, p in price.items()}
+    return {j: demand * mean.get(j, 0.0) / max(fixed[j], 1.0) for j in S.modules}
 
 
 def decomposition_problems(S: Sets, opts, flows: dict, starts: dict | None = None,

@@ -443,7 +443,8 @@ def test_modules_whose_options_are_cheap_to_add_are_expected_to_take_longest():
     from platform_sc.decomposition import effort
     from platform_sc.scenarios.generator import generate
     inst = generate("GG", 24, 500_000, "high", "low", 2, 0)
-    first = max(effort(Sets(inst)), key=effort(Sets(inst)).get)
+    before = effort(Sets(inst))
+    first = max(before, key=before.get)
     options = inst.tables["options"].copy()
     options.loc[options.module == first, "development_cost"] *= 100
     tooling = inst.tables["supplier_options"].copy()
