@@ -91,6 +91,19 @@ def test_parallel_workers_match_serial(tmp_path, reference):
     assert table["objective"].tolist() == pytest.approx(reference["objective"].tolist(), rel=1e-4)
 
 
+def test_module_processes_are_started_once_per_batch(tmp_path, reference, monkeypatch):
+    # The scenarios of a batch share their module processes (started once, not per
+    # scenario); each scenario's problems must still be solved on its own instance.
+    from platform_sc import decomposition
+    spawned = []
+    spawn = decomposition._spawn
+    monkeypatch.setattr(decomposition, "_spawn", lambda n: spawned.append(n) or spawn(n))
+    summary = run_batch(load_grid(GRID), tmp_path / "m.sqlite", SolveOptions(workers=2), workers=1, progress=False)
+    assert summary.done == 8 and spawned == [2]
+    table = read_results(tmp_path / "m.sqlite").set_index("id").sort_index()
+    assert table["objective"].tolist() == pytest.approx(reference["objective"].tolist(), rel=1e-4)
+
+
 def test_dask_local_cluster_matches_local(tmp_path, reference):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

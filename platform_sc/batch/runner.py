@@ -13,10 +13,12 @@ import signal
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
 from tqdm import tqdm
 
+from ..decomposition import keep_workers
 from ..pipeline import solve_instance
 from ..result import SolveOptions
 from ..scenarios import instance_for, point_id
@@ -64,8 +66,14 @@ class BatchSummary:
         return None if capacity <= 0 or not self.done + self.failed else max(0.0, 1 - self.busy_seconds / capacity)
 
 
-def _ignore_sigint() -> None:
+_kept = ExitStack()  # in a worker process: its module processes, kept until it exits
+
+
+def _start_worker(module_workers: int) -> None:
+    """Ctrl-C is the submitting process's to handle; the scenarios of this worker share
+    ``module_workers`` processes for their module problems (see ``_run_in_process``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _kept.enter_context(keep_workers(module_workers))
 
 
 def _pending(points: list[dict], store: ResultsStore, retry_failed: bool) -> list[dict]:
@@ -97,8 +105,7 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
             if dask_scheduler:
                 _run_dask(todo, opts, dask_scheduler, finish)
             elif workers <= 1:
-                for p in todo:
-                    finish(*run_point(p, opts))
+                _run_in_process(todo, opts, finish)
             else:
                 _run_local(todo, opts, workers, finish)
         except KeyboardInterrupt:
@@ -110,9 +117,19 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
                         time.perf_counter() - t0, counts["busy"])
 
 
+def _run_in_process(todo, opts, finish) -> None:
+    """One scenario after another; with ``opts.workers`` > 1 their module problems share
+    processes started once (on 20 GG scenarios with 2 processes, 1.8 s less per scenario at
+    the median: benchmarks/README.md)."""
+    with keep_workers(opts.workers):
+        for p in todo:
+            finish(*run_point(p, opts))
+
+
 def _run_local(todo, opts, workers, finish) -> None:
     ctx = mp.get_context("spawn")  # never fork after HiGHS has started threads
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
+                               initargs=(opts.workers,))
     try:
         queue = iter(todo)
         running = set()
