@@ -473,7 +473,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         jobs += untried(aggregate, starts, sub.solver == "highs")
         alone = [d for d in jobs if d.first or not it]  # quick, and they often prove the set (module docstring)
         if alone:
-            polish, jobs = polish + decompose(alone), [d for d in jobs if not (d.first or not it)]
+            polish, jobs = polish + decompose(alone), [d for d in jobs if d not in alone]
         jobs += [] if proven() or out_of_time(deadline) else polish
         master = None
         if not proven() and t >= first * config.min_step and not out_of_time(deadline):

@@ -13,6 +13,7 @@ import time
 
 import pandas as pd
 
+from .decomposition import keep_workers
 from .errors import InputError
 from .extract import combine, extract, manufacturing_tables, sourcing_tables
 from .io import Instance
@@ -84,20 +85,22 @@ def sweep(instance: Instance, param: str, values, opts: SolveOptions | None = No
     """Solve ``instance`` for each value of ``param``; one row per value."""
     if param not in PARAMS:
         raise ValueError(f"unknown parameter {param!r}; choose from {', '.join(PARAMS)}")
+    opts = opts or SolveOptions()
     rows = []
     whatif = None if param == "demand_scale" else WhatIf(instance, opts)
-    for v in values:
-        if whatif is not None:
-            row = whatif.solve(**{param: v})
-        else:
-            try:
-                res = solve_instance(scale_demand(instance, v), opts)
-            except InputError as exc:  # e.g. demand beyond capacity: reported, not fatal
-                rows.append({param: v, "status": "invalid", "error": str(exc)})
-                continue
-            row = {"status": res.status, "objective": res.objective, "lower_bound": res.lower_bound,
-                   "gap": res.gap, "solve_seconds": res.solve_seconds,
-                   **{f"cost_{t}": c for t, c in (res.cost_breakdown or {}).items()}, **(res.metrics or {})}
-        rows.append({param: v, **row})
-        log.info("%s = %s: %s %s", param, v, row.get("status"), row.get("objective"))
+    with keep_workers(opts.workers):  # the solves of demand_scale share their module processes
+        for v in values:
+            if whatif is not None:
+                row = whatif.solve(**{param: v})
+            else:
+                try:
+                    res = solve_instance(scale_demand(instance, v), opts)
+                except InputError as exc:  # e.g. demand beyond capacity: reported, not fatal
+                    rows.append({param: v, "status": "invalid", "error": str(exc)})
+                    continue
+                row = {"status": res.status, "objective": res.objective, "lower_bound": res.lower_bound,
+                       "gap": res.gap, "solve_seconds": res.solve_seconds,
+                       **{f"cost_{t}": c for t, c in (res.cost_breakdown or {}).items()}, **(res.metrics or {})}
+            rows.append({param: v, **row})
+            log.info("%s = %s: %s %s", param, v, row.get("status"), row.get("objective"))
     return pd.DataFrame(rows)

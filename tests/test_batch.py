@@ -85,9 +85,13 @@ def test_failures_are_recorded_not_fatal(tmp_path):
 
 
 def test_parallel_workers_match_serial(tmp_path, reference):
-    summary = run_batch(load_grid(GRID), tmp_path / "p.sqlite", workers=2, progress=False)
-    assert summary.done == 8
-    table = read_results(tmp_path / "p.sqlite").set_index("id").sort_index()
+    # Two batch workers, each keeping two module processes for all its scenarios.
+    db = tmp_path / "p.sqlite"
+    out = subprocess.run(_cli("batch", str(GRID), "--db", str(db), "--workers", "2", "--module-workers", "2",
+                              "--no-progress"), capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "8 solved, 0 failed" in out.stdout
+    table = read_results(db).set_index("id").sort_index()
     assert table["objective"].tolist() == pytest.approx(reference["objective"].tolist(), rel=1e-4)
 
 

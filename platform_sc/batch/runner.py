@@ -15,6 +15,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from multiprocessing.util import Finalize
 
 from tqdm import tqdm
 
@@ -74,6 +75,10 @@ def _start_worker(module_workers: int) -> None:
     ``module_workers`` processes for their module problems (see ``_run_in_process``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _kept.enter_context(keep_workers(module_workers))
+    # at exit a worker process joins its children before concurrent.futures stops its pools,
+    # so the kept processes would wait for work forever: stop them first, and before the
+    # pool's queues stop the threads that send them (multiprocessing finalizers, priority 10)
+    Finalize(None, _kept.close, exitpriority=100)
 
 
 def _pending(points: list[dict], store: ResultsStore, retry_failed: bool) -> list[dict]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -23,16 +24,19 @@ def _stop(signum, frame):
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite results store.")
 @click.option("--scenario", "names", multiple=True, help="Scenario(s) of the file to run (default: its 'run').")
 @solver_options(workers_help="Worker processes, one scenario each (one HiGHS thread per process).")
+@click.option("--module-workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes per worker for a scenario's per-module problems (decomposition, exact), "
+                   "kept for the whole batch.")
 @click.option("--retry-failed", is_flag=True, help="Re-run scenarios recorded with an error.")
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", help="Submit to a Dask cluster instead.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @friendly_errors
-def batch(scenario_file, db, names, opts, workers, retry_failed, dask_scheduler, no_progress):
+def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed, dask_scheduler, no_progress):
     """Solve every grid point of SCENARIO_FILE; re-running resumes where it stopped."""
     points = load_grid(scenario_file, list(names) or None)
     previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
     try:
-        summary = run_batch(points, db, opts, workers=workers, retry_failed=retry_failed,
+        summary = run_batch(points, db, replace(opts, workers=module_workers), workers=workers, retry_failed=retry_failed,
                             dask_scheduler=dask_scheduler, progress=not no_progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
