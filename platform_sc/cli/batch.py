@@ -36,8 +36,8 @@ def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed,
     points = load_grid(scenario_file, list(names) or None)
     previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
     try:
-        summary = run_batch(points, db, replace(opts, workers=module_workers), workers=workers, retry_failed=retry_failed,
-                            dask_scheduler=dask_scheduler, progress=not no_progress)
+        summary = run_batch(points, db, replace(opts, workers=module_workers), workers=workers,
+                            retry_failed=retry_failed, dask_scheduler=dask_scheduler, progress=not no_progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
