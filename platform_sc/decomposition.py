@@ -226,14 +226,20 @@ def keep_workers(workers: int):
     try:
         yield
     except BaseException:  # e.g. Ctrl-C: do not wait for the solves under way
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_now(pool)
         raise
     else:
         pool.shutdown()
     finally:
         _kept = None
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` without waiting for its work under way (Ctrl-C): its processes are
+    terminated and the work not yet started is cancelled."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _solve_held(token: str, blob: bytes, *args) -> ModuleResult:

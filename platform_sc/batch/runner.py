@@ -19,7 +19,7 @@ from multiprocessing.util import Finalize
 
 from tqdm import tqdm
 
-from ..decomposition import keep_workers
+from ..decomposition import keep_workers, stop_now
 from ..pipeline import solve_instance
 from ..result import SolveOptions
 from ..scenarios import instance_for, point_id
@@ -150,9 +150,7 @@ def _run_local(todo, opts, workers, finish) -> None:
                 if nxt is not None:
                     running.add(pool.submit(run_point, nxt, opts))
     except KeyboardInterrupt:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_now(pool)
         raise
     pool.shutdown()
 
