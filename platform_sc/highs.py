@@ -30,6 +30,7 @@ from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import VarRecorder
 
 from .console import stdout_to
+from .errors import SolveError
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def new_highs(tee: bool = False) -> highspy.Highs:
     """A ``Highs`` object logging to the console only if ``tee``. highspy 1.16 prints its
     banner from the constructor, before ``output_flag`` can be set, on the process's stdout
     (where it broke ``platform-sc solve --json``): unless ``tee``, the constructor runs with
-    stdout sent to the null device."""
+    stdout sent to the null device. Run it with :func:`run`."""
     if tee:
         h = highspy.Highs()
     else:
@@ -65,6 +66,22 @@ def new_highs(tee: bool = False) -> highspy.Highs:
             h = highspy.Highs()
     h.setOptionValue("output_flag", bool(tee))
     return h
+
+
+_threads: int | None = None  # the thread count of this process's HiGHS scheduler, once started
+
+
+def run(h: highspy.Highs, threads: int | None = None) -> None:
+    """``h.run()`` with ``threads`` threads (None: as many as the solves before it, 1 for the
+    first). HiGHS starts one scheduler per process, at its first run, and refuses to run
+    (model status "Not Set") with another ``threads`` value: a change of count restarts it."""
+    global _threads
+    n = int(threads or 0) or _threads or 1
+    if _threads is not None and n != _threads:
+        highspy.Highs.resetThreadScheduler(True)
+    h.setOptionValue("threads", n)
+    _threads = n
+    h.run()
 
 
 @dataclass
@@ -148,14 +165,17 @@ def solution_of(model) -> dict:
     return {column_key(v): v.value for v in model.component_data_objects(pyo.Var) if not v.fixed and v.value is not None}
 
 
-def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bool,
+def run_highs(model, time_limit: float | None, gap: float, threads: int | None, tee: bool,
               options: dict | None = None, start: dict | None = None) -> HighsRun:
-    """Solve ``model`` (not modified: call :func:`load` to set the variable values).
+    """Solve ``model`` (not modified: call :func:`load` to set the variable values) with
+    ``threads`` threads (``options``' "threads" if given; see :func:`run`).
     ``start`` (from :func:`solution_of`, possibly of another model): a MIP start for the
     columns it names; HiGHS ignores it if infeasible and completes it if partial."""
     lp, columns = compile_model(model)
     h = new_highs(tee)
-    for key, val in {"mip_rel_gap": gap, "threads": threads, **DEFAULT_OPTIONS, **(options or {})}.items():
+    options = dict(options or {})
+    threads = options.pop("threads", threads)
+    for key, val in {"mip_rel_gap": gap, **DEFAULT_OPTIONS, **options}.items():
         if h.setOptionValue(key, val) != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS does not accept the option {key}={val!r}")
     if time_limit is not None:
@@ -163,7 +183,9 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     h.passModel(lp)
     if start:
         _set_start(h, columns, start)
-    h.run()
+    run(h, threads)
+    if h.getModelStatus() == highspy.HighsModelStatus.kNotset:
+        raise SolveError("HiGHS did not solve the model (model status Not Set): see its log (--log)")
     status = _STATUS.get(h.getModelStatus(), h.modelStatusToString(h.getModelStatus()))
     info = h.getInfo()
     mip = info.mip_node_count >= 0
@@ -174,7 +196,7 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int, tee: bo
     objective = info.objective_function_value
     bound = info.mip_dual_bound if mip else (objective if status == "optimal" else None)
     found = [(float(np.dot(lp.col_cost_, s.col_value)) + lp.offset_, list(s.col_value))
-             for s in h.getSavedMipSolutions()] if (options or {}).get(SAVE) else []
+             for s in h.getSavedMipSolutions()] if options.get(SAVE) else []
     values = _polish(h, lp, values) or values
     return HighsRun(status, objective, _finite(bound), values, columns, found)
 
@@ -205,7 +227,7 @@ def _polish(h: highspy.Highs, lp: highspy.HighsLp, values: list) -> list | None:
     # an LP: no cutoff (objective_bound would stop the dual simplex early), its own time
     for key, val in {"objective_bound": INF, "time_limit": 60.0, "output_flag": False}.items():
         h.setOptionValue(key, val)
-    h.run()
+    run(h)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         log.warning("polishing LP ended %s; keeping the MIP values", h.modelStatusToString(h.getModelStatus()))
         return None

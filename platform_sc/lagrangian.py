@@ -113,7 +113,7 @@ import highspy
 
 from .decomposition import (Problem, assemble_decomposition, configuration, decomposition_problems,
                             map_problems, out_of_time)
-from .highs import SAVE, new_highs, row_wise_lp
+from .highs import SAVE, new_highs, row_wise_lp, run
 from .patterns import PatternOracle
 from .result import RunResult
 from .sets import Sets
@@ -203,12 +203,11 @@ def _master(cuts: list, arcs: list, centre: dict, t: float, s: float) -> tuple[d
         lp = row_wise_lp([(v - base[j]) / gain for j, v, _ in at] + [0.0] * (len(y) + n),
                          [0.0] * K + [-inf] * (ncol - K), [inf] * ncol, (start, index, value), rhs, rhs)
         h = new_highs()
-        h.setOptionValue("threads", 1)
         h.setOptionValue("time_limit", MASTER_SECONDS)
         h.passModel(lp)
         h.passHessian(ncol, len(y), highspy.HessianFormat.kTriangular, [0] * (K + 1) + list(range(1, len(y) + 1))
                       + [len(y)] * n, list(range(K, K + len(y))), [t * scale * scale / gain] * len(y))
-        h.run()
+        run(h)
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             break
         log.debug("Lagrangian: the master QP ended %s", h.modelStatusToString(h.getModelStatus()))

@@ -22,7 +22,7 @@ import time
 import highspy
 import numpy as np
 
-from .highs import column_key, compile_model, new_highs
+from .highs import column_key, compile_model, new_highs, run
 from .model import build_model
 from .sets import Sets
 
@@ -73,7 +73,6 @@ class PatternOracle:
             lower[i] = upper[i] = v
         self.lp.col_lower_, self.lp.col_upper_ = lower, upper
         h = new_highs()
-        h.setOptionValue("threads", 1)
         h.passModel(self.lp)
         self.patterns[pattern] = h
 
@@ -89,7 +88,7 @@ class PatternOracle:
         best = None
         for h in self.patterns.values():
             h.changeColsCost(len(self.fin), self.fin, cost)
-            h.run()
+            run(h)
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 continue
             value = h.getInfo().objective_function_value

@@ -16,7 +16,7 @@ class SolveOptions:
     time_limit: float | None = None  # seconds, whole solve
     gap: float = DEFAULT_GAP         # relative MIP gap to prove
     tee: bool = False                # stream the solver log
-    threads: int = 1
+    threads: int = 1                 # HiGHS threads per solve, in every module process (batches: 1)
     solver_options: dict = field(default_factory=dict)
     workers: int = 1                 # processes for the per-module problems (decomposition)
     wait_and_see: bool = True        # stochastic: also solve each demand scenario alone (EVPI)

@@ -83,10 +83,12 @@ def _solve_legacy(model, name, time_limit, gap, tee, options) -> SolveResult:
 
 
 def solve_model(model, solver: str = "highs", time_limit: float | None = None,
-                gap: float = DEFAULT_GAP, threads: int = 1, tee: bool = False,
+                gap: float = DEFAULT_GAP, threads: int | None = None, tee: bool = False,
                 options: dict | None = None, start: dict | None = None) -> SolveResult:
     """Solve ``model`` in place; values are loaded whenever a feasible solution exists.
-    ``start``: a MIP start (:func:`platform_sc.highs.solution_of`; HiGHS only)."""
+    ``threads``: HiGHS's (None: as in this process's solves before, see
+    :func:`platform_sc.highs.run`); ``start``: a MIP start (:func:`platform_sc.highs.solution_of`;
+    HiGHS only)."""
     if solver == "highs":
         result = _solve_highs(model, time_limit, gap, threads, tee, options, start)
     else:

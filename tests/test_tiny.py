@@ -53,3 +53,27 @@ def test_unknown_solver_option_is_a_clear_error():
     out = CliRunner().invoke(main, ["solve", str(DATA / "tiny"), "--solver-option", "no_such_option=1"])
     assert out.exit_code == 3  # a solve error, reported without a traceback
     assert "HiGHS does not accept the option no_such_option=1" in out.output
+
+
+def test_thread_count_may_change_between_solves():
+    # HiGHS starts one thread scheduler per process, at its first solve, and refused every
+    # later solve with another thread count (model status "Not Set", no error raised).
+    from platform_sc.model import build_model
+    from platform_sc.solve import solve_model
+    from platform_sc.validate import validate
+    from platform_sc.io import read
+
+    instance = validate(read(DATA / "tiny"))
+    for threads, options in ((1, None), (2, None), (None, None), (1, None), (None, {"threads": 2})):
+        res = solve_model(build_model(instance), threads=threads, options=options)
+        assert (res.status, res.objective) == ("optimal", 765.0), (threads, options)
+
+
+def test_solve_cli_with_two_threads():
+    from click.testing import CliRunner
+
+    from platform_sc.cli import main
+
+    out = CliRunner().invoke(main, ["solve", str(DATA / "tiny"), "--method", "decomposition", "--threads", "2"])
+    assert out.exit_code == 0, out.output
+    assert "status        optimal" in out.output and "765.00" in out.output

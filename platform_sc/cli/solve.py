@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import replace
 
 import click
 
@@ -39,9 +40,12 @@ def format_result(result) -> str:
 @solver_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write the solution tables as CSV here.")
+@click.option("--threads", type=click.IntRange(1), default=1, show_default=True,
+              help="HiGHS threads per solve (per process with --workers): HiGHS searches the MIP tree in parallel.")
 @friendly_errors
-def solve(instance, opts, as_json, out):
+def solve(instance, opts, as_json, out, threads):
     """Solve INSTANCE (a folder of CSV files or an .xlsx workbook)."""
+    opts = replace(opts, threads=threads)
     with stdout_to(2) if as_json else contextlib.nullcontext():  # --json: the solver log (--log) to stderr
         result = run(instance, opts, out=out)
     if as_json:
