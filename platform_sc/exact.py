@@ -5,8 +5,7 @@ heuristic. ``auto`` closes the question in up to four steps, each only if the pr
 not prove optimality within ``gap``:
 
 1. Decomposition with the subproblems solved to ``gap / 4`` (relative gaps of a sum are at
-   most the largest, so the subproblem gaps cost at most half of ``gap``), with HiGHS's
-   primal heuristics given more time (``FIRST_HEURISTIC_EFFORT``): the pre-processed
+   most the largest, so the subproblem gaps cost at most half of ``gap``): the pre-processed
    configuration gives an upper bound (a feasible, re-checked solution) and the
    freight-exchange bound (:mod:`platform_sc.manufacturing`, one small MILP) a lower bound.
    They meet when no other configuration could pay for itself even if every unit moved off
@@ -51,11 +50,6 @@ log = logging.getLogger(__name__)
 
 
 MAX_PLANTS_ENUMERATED = 6
-# HiGHS's mip_heuristic_effort (default 0.05) for step 1's Z''(j), which have no MIP start:
-# their trees close soon after the optimum is found. On GG/72/3M/high/dev-high/pb4 the
-# interior's took 50.3 s, 29.6 s started at its optimum, and 38.1 s against 65.1 s (two at a
-# time) with 0.3; 16 GG instances near the minute: 16 proven against 15 (benchmarks/README.md).
-FIRST_HEURISTIC_EFFORT = 0.3
 
 
 def _flows(res: RunResult) -> dict:
@@ -164,8 +158,7 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     t0 = time.perf_counter()
     deadline = None if opts.time_limit is None else t0 + opts.time_limit
     sub = replace(opts, gap=opts.gap / 4)
-    first = replace(sub, solver_options={"mip_heuristic_effort": FIRST_HEURISTIC_EFFORT, **sub.solver_options})
-    deco = solve_decomposition(S, first if opts.solver == "highs" else sub, theorem_21=False)
+    deco = solve_decomposition(S, sub, theorem_21=False)
     deco.method = "exact"
     if deco.solution is None:
         return deco
