@@ -32,17 +32,21 @@ def reference(tmp_path_factory):
 
 
 def wait_for_rows(db: Path, n: int, timeout: float = 120) -> None:
-    """Poll the store until it holds at least ``n`` scenario rows (or time runs out)."""
-    deadline = time.time() + timeout
+    """Poll the store until it holds at least ``n`` scenario rows; fail when time runs out
+    (the last store error, if any, in the message)."""
+    deadline, last = time.time() + timeout, None
     while time.time() < deadline:
         if db.exists():
-            with sqlite3.connect(db) as con:
-                try:
-                    if con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0] >= n:
-                        return
-                except sqlite3.OperationalError:
-                    pass
+            con = sqlite3.connect(db)
+            try:
+                if con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0] >= n:
+                    return
+            except sqlite3.OperationalError as err:  # the batch has not made its tables yet
+                last = err
+            finally:
+                con.close()
         time.sleep(0.05)
+    pytest.fail(f"{db} held fewer than {n} scenario rows after {timeout} s (last store error: {last})")
 
 
 def test_resume_after_sigkill(tmp_path, reference):
@@ -160,6 +164,7 @@ def test_interrupt_stops_cleanly_and_keeps_finished_rows(tmp_path, sig):
     proc = subprocess.Popen(_cli("batch", str(grid), "--db", str(db), "--workers", "2", "--no-progress"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_rows(db, 1)
+    assert proc.poll() is None, f"the batch ended (exit {proc.returncode}) before it could be interrupted"
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
