@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import pickle
+import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -178,7 +179,8 @@ class Workers:
         return self.pool.submit(_solve_held, self.token, self.blob, *args)
 
 
-_shared: Workers | None = None  # while a shared_workers block is open
+_shared = threading.local()  # .workers: the Workers of this thread's open shared_workers block
+# (per thread: a Dask worker runs several scenarios at once in threads)
 _kept: tuple | None = None  # (processes, how many) while a keep_workers block is open
 _held: tuple = (None, None)  # in a spawned process: (token, Sets) of the instance it served last
 
@@ -194,21 +196,20 @@ def shared_workers(S: Sets, workers: int):
     :func:`keep_workers` block, the kept processes if there are no more than ``workers``
     (a pool starts processes only as work arrives). Yields None when ``workers`` ≤ 1;
     within an open block for ``S``, that block's workers."""
-    global _shared
-    if _shared is not None and _shared.S is S:
-        yield _shared
+    outer = getattr(_shared, "workers", None)
+    if outer is not None and outer.S is S:
+        yield outer
         return
     if workers <= 1:
         yield None
         return
-    outer = _shared
     kept = _kept is not None and _kept[1] <= workers
     with nullcontext(_kept[0]) if kept else _spawn(workers) as pool:
-        _shared = Workers(S, pool)
+        _shared.workers = Workers(S, pool)
         try:
-            yield _shared
+            yield _shared.workers
         finally:
-            _shared = outer
+            _shared.workers = outer
 
 
 @contextmanager

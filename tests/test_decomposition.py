@@ -311,6 +311,32 @@ def test_lagrangian_on_two_processes_repeats_the_one_process_log():
         assert [r[key] for r in two] == pytest.approx([r[key] for r in one], rel=1e-9)
 
 
+def test_each_thread_keeps_its_own_shared_workers():
+    # A Dask worker solves several scenarios at once in threads: each solve's block must
+    # hand its own instance's workers to its map_problems calls, not the other thread's.
+    import threading
+    from platform_sc.decomposition import shared_workers
+    instances = [_small_gg(), _small_gg()]
+    entered, seen = threading.Barrier(2), {}
+
+    def solve(i):
+        with shared_workers(instances[i], 2) as outer:
+            entered.wait()  # both blocks open at once
+            with shared_workers(instances[i], 2) as inner:
+                seen[i] = (outer, inner)
+            entered.wait()
+
+    threads = [threading.Thread(target=solve, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in (0, 1):
+        outer, inner = seen[i]
+        assert inner is outer and outer.S is instances[i]
+    assert seen[0][0] is not seen[1][0]
+
+
 def test_a_module_problem_starts_from_an_earlier_solution():
     # HiGHS stopped at its first improving solution returns a poor one from scratch, and the
     # optimum when given the optimum as MIP start (the Lagrangian's next iteration, or the
