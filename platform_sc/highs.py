@@ -54,16 +54,23 @@ SAVE = "mip_improving_solution_save"  # HiGHS option: keep every improving incum
 DEFAULT_OPTIONS = {"mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_rens": False}
 
 
+_bannered = False  # this process has constructed a Highs object (see new_highs)
+
+
 def new_highs(tee: bool = False) -> highspy.Highs:
     """A ``Highs`` object logging to the console only if ``tee``. highspy 1.16 prints its
-    banner from the constructor, before ``output_flag`` can be set, on the process's stdout
-    (where it broke ``platform-sc solve --json``): unless ``tee``, the constructor runs with
-    stdout sent to the null device. Run it with :func:`run`."""
-    if tee:
+    banner from the first constructor of a process, before ``output_flag`` can be set, on the
+    process's stdout (where it broke ``platform-sc solve --json``): unless ``tee``, that first
+    constructor runs with stdout sent to the null device. Only the first: the redirection is
+    process-wide, and would swallow what other threads write meanwhile. Run it with
+    :func:`run`."""
+    global _bannered
+    if tee or _bannered:
         h = highspy.Highs()
     else:
         with stdout_to(None):
             h = highspy.Highs()
+    _bannered = True
     h.setOptionValue("output_flag", bool(tee))
     return h
 
