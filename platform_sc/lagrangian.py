@@ -50,7 +50,10 @@ feasible solution, so neither needs a proven optimum. At λ ≠ 0 they stop once
 step: a bound that loses that much turns few serious steps into null ones), or after
 ``oracle_time`` × the longest problem at λ = 0. Solved to the caller's gap, one module
 problem at times took 50–65 s where the others took 1–4 s, its bound at its final value
-after 5 s (benchmarks/README.md). The caller's relative gap no longer applies there: at
+after 5 s (benchmarks/README.md). A module stopped by that cap before a null step gets twice
+the time from then on: its weak bound made the step null, and the master then proposes
+nearly the same multipliers again (GG/72/0.5M/high/dev-high/pb2: the interior stopped at
+its 2.5 s nine times in a row, the bound stuck at 1.1e-4 from the proof). The caller's relative gap no longer applies there: at
 2.5e-5 of a module's ~2e9 it left the cuts up to 1e5 above the bounds L takes, as much as
 the gain predicted near the end, so the master proposed the same multipliers again and
 again (84 null steps on GG/24/0.5M/low/dev-medium/pb2).
@@ -302,6 +305,7 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     overstated = None  # the most a decomposition at first solutions overstated its full one (relative)
     out = Agreement(float("-inf"), None)
     cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
+    caps = {j: cap for j in S.modules}  # doubled for a module stopped by it before a null step
     fixed_seconds = dict(fixed_seconds or {})
     oracles = {j: PatternOracle(S, j, O, arcs) for j in S.modules} if sub.solver == "highs" else {}
 
@@ -454,6 +458,9 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         step = "start" if it == 0 else "serious" if gained >= config.serious else "null"
         if step == "null":
             t *= config.null_shrink
+            for r in parts:  # a time-capped bound may be what made the step null (module docstring)
+                if r.status == "time_limit":
+                    caps[r.module] *= 2
         else:
             if step == "serious" and gained >= 0.5:  # L gained half the prediction: go further
                 t *= 2
@@ -487,10 +494,10 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
         problems = _problems(S, sub, jobs, fixed_seconds)
         if master is not None:
             lam, predicted, _ = master
-            # within oracle_gap of the gain predicted per module, or after cap seconds (module docstring)
-            opts = keeping_incumbents(_absolute(sub, config.oracle_gap * (predicted - at_centre) / J, time_limit=cap))
-            problems += [Problem(r.module, opts, open_set=O, prices=lam[r.module], start=r.values,
-                                 expected=r.solve_seconds) for r in parts]
+            # within oracle_gap of the gain predicted per module, or after its cap (module docstring)
+            opts = keeping_incumbents(_absolute(sub, config.oracle_gap * (predicted - at_centre) / J))
+            problems += [Problem(r.module, replace(opts, time_limit=caps[r.module]), open_set=O, prices=lam[r.module],
+                                 start=r.values, expected=r.solve_seconds) for r in parts]
         results = map_problems(S, problems, deadline, sub.workers)
         polish = decomposed(jobs, results)
         log.info("Lagrangian %d (%s): bound %.6g, upper bound %.6g, gap %.3g", it, step, out.bound, upper,
