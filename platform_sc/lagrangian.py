@@ -53,10 +53,10 @@ problem at times took 50–65 s where the others took 1–4 s, its bound at its 
 after 5 s (benchmarks/README.md). A module stopped by that cap before a null step gets twice
 the time from then on: its weak bound made the step null, and the master then proposes
 nearly the same multipliers again (GG/72/0.5M/high/dev-high/pb2: the interior stopped at
-its 2.5 s nine times in a row, the bound stuck at 1.1e-4 from the proof). The caller's relative gap no longer applies there: at
-2.5e-5 of a module's ~2e9 it left the cuts up to 1e5 above the bounds L takes, as much as
-the gain predicted near the end, so the master proposed the same multipliers again and
-again (84 null steps on GG/24/0.5M/low/dev-medium/pb2).
+its 2.5 s nine times in a row, the bound stuck at 1.1e-4 from the proof). The caller's
+relative gap no longer applies there: at 2.5e-5 of a module's ~2e9 it left the cuts up
+to 1e5 above the bounds L takes, as much as the gain predicted near the end, so the master
+proposed the same multipliers again and again (84 null steps on GG/24/0.5M/low/dev-medium/pb2).
 
 Upper bounds: decompositions (Theorem 2.2) at the configurations the modules choose: every
 module's while they stop at their first solution (below), else the one of the module closest
