@@ -161,8 +161,11 @@ def test_interrupt_stops_cleanly_and_keeps_finished_rows(tmp_path, sig):
     grid.write_text(GRID.read_text().replace("../../data", str(GRID.parents[2] / "data"))
                     .replace("seed: [0]", "seed: [0, 1, 2, 3, 4]"))
     db = tmp_path / "int.sqlite"
+    # as from a terminal: a shell without job control starts background jobs with SIGINT
+    # ignored, Python then never raises KeyboardInterrupt, and a suite run that way saw exit 0
     proc = subprocess.Popen(_cli("batch", str(grid), "--db", str(db), "--workers", "2", "--no-progress"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_for_rows(db, 1)
     assert proc.poll() is None, f"the batch ended (exit {proc.returncode}) before it could be interrupted"
     proc.send_signal(sig)
