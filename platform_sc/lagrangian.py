@@ -304,8 +304,8 @@ def agree_within(S: Sets, sub, O: frozenset, parts: list, incumbent: float, gap:
     joint, own = [], {}  # decompositions solved in full (module objectives); module bounds at the centre
     overstated = None  # the most a decomposition at first solutions overstated its full one (relative)
     out = Agreement(float("-inf"), None)
-    cap = max(1.0, config.oracle_time * max(r.solve_seconds for r in parts))
-    caps = {j: cap for j in S.modules}  # doubled for a module stopped by it before a null step
+    # each module's time at λ ≠ 0 (module docstring), doubled once it has held back a null step
+    caps = dict.fromkeys(S.modules, max(1.0, config.oracle_time * max(r.solve_seconds for r in parts)))
     fixed_seconds = dict(fixed_seconds or {})
     oracles = {j: PatternOracle(S, j, O, arcs) for j in S.modules} if sub.solver == "highs" else {}
 
