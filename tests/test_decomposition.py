@@ -235,6 +235,46 @@ def test_no_module_problem_starts_after_the_deadline(tiny):
     assert on_time.status == "optimal" and on_time.lower_bound is not None
 
 
+def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monkeypatch):
+    # GG/72/3M/high/dev-low/pb4 (scaled from 60 s to 2 s): the interior takes the whole
+    # minute on one process, the engine then the chassis the other, and the body never
+    # started, leaving the decomposition without a solution. Kept back by the reserve, the
+    # chassis leaves the body time to start; the first problem still runs to the deadline.
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from platform_sc import decomposition as D
+    seconds = {"interior": 9.0, "engine": 0.5, "chassis": 9.0, "body": 0.05}
+    log = {}
+
+    def solve(module, flows, opts, until, *rest):  # sleeps like a solve stopped at ``until``
+        start = time.perf_counter()
+        if start >= until:
+            return None
+        time.sleep(min(seconds[module], until - start))
+        log[module] = (start, until)
+        return module
+
+    problems = [D.Problem(j, None, expected=e) for j, e in zip(seconds, (4, 3, 2, 1))]
+    for workers in (1, 2):
+        log.clear()
+        deadline = time.perf_counter() + 2.0
+        if workers == 1:
+            monkeypatch.setattr(D, "solve_module_until", lambda S, *args: solve(*args))
+            done = D.map_problems(None, problems, deadline, workers, reserve=0.1)
+        else:
+            class Threads:  # stands in for the processes of shared_workers
+                S, pool = object(), ThreadPoolExecutor(2)
+
+                def submit(self, *args):
+                    return self.pool.submit(solve, *args)
+
+            monkeypatch.setattr(D._shared, "workers", Threads(), raising=False)
+            done = D.map_problems(Threads.S, problems, deadline, workers, reserve=0.1)
+            assert log["interior"][1] == deadline
+        assert done == list(seconds)
+        assert all(start < deadline - 0.1 for start, _ in log.values())
+
+
 def _small_gg():
     return Sets(validate(_small_gg_instance()))
 
