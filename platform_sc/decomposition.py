@@ -148,12 +148,14 @@ def map_problems(S: Sets, problems: list[Problem], deadline: float | None, worke
     problems of several steps (a decomposition's Z''(j) and a Lagrangian iteration's Z(j))
     in one call balances the processes better than one call each.
 
-    ``reserve`` > 0: every problem starts before ``deadline``. The first runs until it; any
-    other, started while u problems wait, stops ⌈u / max(1, workers − 1)⌉ · ``reserve`` of the
-    call's time before it. A time-limited decomposition then has a solution of every module,
-    a feasible incumbent: on GG/72/3M/high/dev-low/pb4 the interior and the chassis had
-    taken the whole minute and the body, whose first solution takes 0.4 s, never started."""
-    order = _longest_first(problems)
+    ``reserve`` > 0: every problem starts before ``deadline``. On several processes the
+    first (the longest expected) runs until it; any other, started while u problems wait,
+    stops ⌈u / max(1, workers − 1)⌉ · ``reserve`` of the call's time before it (on one
+    process, the shortest expected go first and the longest gets the time they leave). A
+    time-limited decomposition then has a solution of every module, a feasible incumbent:
+    on GG/72/3M/high/dev-low/pb4 the interior and the chassis had taken the whole minute
+    and the body, whose first solution takes 0.4 s, never started."""
+    order = _longest_first(problems)[::1 if workers > 1 else -1]
     keep = 0.0 if deadline is None else reserve * max(0.0, deadline - time.perf_counter())
     lanes = max(1, workers - 1)  # the processes other than the first problem's
 

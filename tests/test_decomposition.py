@@ -239,7 +239,7 @@ def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monk
     # GG/72/3M/high/dev-low/pb4 (scaled from 60 s to 2 s): the interior takes the whole
     # minute on one process, the engine then the chassis the other, and the body never
     # started, leaving the decomposition without a solution. Kept back by the reserve, the
-    # chassis leaves the body time to start; the first problem still runs to the deadline.
+    # chassis leaves the body time to start; the longest expected still runs to the deadline.
     import time
     from concurrent.futures import ThreadPoolExecutor
     from platform_sc import decomposition as D
@@ -270,8 +270,8 @@ def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monk
 
             monkeypatch.setattr(D._shared, "workers", Threads(), raising=False)
             done = D.map_problems(Threads.S, problems, deadline, workers, reserve=0.1)
-            assert log["interior"][1] == deadline
         assert done == list(seconds)
+        assert log["interior"][1] == deadline  # the longest expected: first, or last on one process
         assert all(start < deadline - 0.1 for start, _ in log.values())
 
 
