@@ -185,8 +185,8 @@ def run_highs(model, time_limit: float | None, gap: float, threads: int | None, 
     for key, val in {"mip_rel_gap": gap, **DEFAULT_OPTIONS, **options}.items():
         if h.setOptionValue(key, val) != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS does not accept the option {key}={val!r}")
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
+    if time_limit is not None and h.setOptionValue("time_limit", float(time_limit)) != highspy.HighsStatus.kOk:
+        raise ValueError(f"HiGHS does not accept the time limit {time_limit!r} (seconds, at least 0)")
     h.passModel(lp)
     if start:
         _set_start(h, columns, start)

@@ -76,7 +76,7 @@ def _scaled_scenarios(S: Sets) -> list[DemandScenario]:
     from .validate import validate  # validate checks this module's table: import late
     table = S.instance[TABLE]
     base = Instance({t: f for t, f in S.instance.tables.items() if t != TABLE}, S.instance.name,
-                    dict(S.instance.source), S.instance.row_offset)
+                    dict(S.instance.source), S.instance.row_offset, dict(S.instance.lines))
     out = []
     for name, rows in table.groupby("scenario", sort=False):
         try:

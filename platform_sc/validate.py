@@ -30,7 +30,7 @@ class _Report:
         self.problems: list[Problem] = []
 
     def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
-        line = None if row is None else row + self.inst.row_offset
+        line = None if row is None else self.inst.line(table, row)
         self.problems.append(Problem(self.inst.where(table), line, column, message))
 
     def raise_if_any(self) -> None:
@@ -247,19 +247,21 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
 def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     """Every (segment, module) needs an acceptable option that suppliers reaching the
     segment's plants can make, and make in the segment's whole volume (a segment gets one
-    option per module, so one option's suppliers must cover its demand)."""
+    option per module, so one option's suppliers must cover its demand); and a segment
+    with demand a plant that receives an acceptable option of every module."""
     opts = t["options"].set_index("option")
-    so = t["supplier_options"].merge(t["suppliers"][["supplier", "capacity"]], on="supplier")
+    so = t["supplier_options"][["supplier", "option"]].merge(t["suppliers"][["supplier", "capacity"]], on="supplier")
     so = so.assign(level=so["option"].map(opts["level"]), module=so["option"].map(opts["module"]))
     routes = so.merge(t["supplier_plant"][["supplier", "plant"]], on="supplier") \
                .merge(t["plant_segment"][["plant", "segment"]], on="plant")
     cap = (routes.drop_duplicates(["segment", "option", "supplier"])
            .groupby(["segment", "module", "option", "level"], as_index=False)["capacity"].sum())
     demand = dict(zip(t["segments"]["segment"], t["segments"]["demand"]))
-    th = t["thresholds"].reset_index().rename(columns={"index": "row"})
+    th = t["thresholds"][["segment", "module", "min_level"]].reset_index().rename(columns={"index": "row"})
     acceptable = th.merge(cap, on=["segment", "module"])
     best = acceptable[acceptable["level"] >= acceptable["min_level"]].groupby("row")["capacity"].max()
     best = best.to_dict()
+    flagged = set()
     for row in th.itertuples(index=False):
         where = f"segment {row.segment!r}, module {row.module!r}"
         if row.row not in best:
@@ -269,6 +271,17 @@ def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
             rep.add("thresholds", row.row, "min_level", f"{where}: the suppliers of any acceptable option can "
                     f"make at most {best[row.row]:,.0f} units of it, but the segment needs "
                     f"{demand[row.segment]:,.0f} of one option")
+        else:
+            continue
+        flagged.add(row.segment)
+    served = routes.merge(th, on=["segment", "module"])
+    served = served[served["level"] >= served["min_level"]].drop_duplicates(["segment", "plant", "module"])
+    whole = served.groupby(["segment", "plant"]).size()
+    buildable = {seg for (seg, _), n in whole.items() if n == len(t["modules"])}
+    for i, seg in t["segments"]["segment"].items():
+        if demand[seg] > 0 and seg not in buildable | flagged:
+            rep.add("segments", i, "segment", f"segment {seg!r}: none of its plants receives an acceptable "
+                    "option of every module (each module's suppliers reach only some of them)")
 
 
 def validate(inst: Instance) -> Instance:
@@ -282,4 +295,4 @@ def validate(inst: Instance) -> Instance:
     rep.raise_if_any()
     _capacity(typed, rep)
     rep.raise_if_any()
-    return Instance(typed, inst.name, dict(inst.source), inst.row_offset)
+    return Instance(typed, inst.name, dict(inst.source), inst.row_offset, dict(inst.lines))

@@ -175,3 +175,32 @@ def test_interrupt_stops_cleanly_and_keeps_finished_rows(tmp_path, sig):
     with ResultsStore(db) as store:
         kept = store.ids()
     assert 1 <= len(kept) < 40
+
+
+def test_a_store_that_is_not_a_results_database_is_refused(tmp_path):
+    # Neither a file of another kind nor another program's SQLite database is written to.
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database")
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    for db, message in ((text, "is not a results database"), (other, "not a results database (its tables: t)")):
+        proc = subprocess.run(_cli("batch", str(GRID), "--db", str(db), "--no-progress"), capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert text.read_text() == "not a database"
+
+
+def test_a_batch_with_a_failed_scenario_exits_non_zero(tmp_path, monkeypatch):
+    # A scenario that raised is kept in the store with its error (test above); the command
+    # must still tell a script or CI job that the batch is not clean.
+    import importlib
+
+    from click.testing import CliRunner
+
+    from platform_sc.batch.runner import BatchSummary
+    command = importlib.import_module("platform_sc.cli.batch")  # the module, not its command
+    monkeypatch.setattr(command, "run_batch", lambda *a, **k: BatchSummary(8, 0, 7, 1, False, 1.0))
+    out = CliRunner().invoke(command.batch, [str(GRID), "--db", str(tmp_path / "b.sqlite"), "--no-progress"])
+    assert out.exit_code == 3 and "1 scenario(s) failed: the errors are in" in out.output, out.output

@@ -1,6 +1,8 @@
 """The hand-worked tiny instance in data/tiny (see README: 765 by hand)."""
 from pathlib import Path
 
+import pytest
+
 from platform_sc import SolveOptions, run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -77,3 +79,13 @@ def test_solve_cli_with_two_threads():
     out = CliRunner().invoke(main, ["solve", str(DATA / "tiny"), "--method", "decomposition", "--threads", "2"])
     assert out.exit_code == 0, out.output
     assert "status        optimal" in out.output and "765.00" in out.output
+
+
+def test_a_negative_time_limit_is_refused_not_ignored():
+    from click.testing import CliRunner
+
+    from platform_sc.cli import main
+    out = CliRunner().invoke(main, ["solve", str(DATA / "tiny"), "--time-limit", "-1"])
+    assert out.exit_code == 2 and "--time-limit" in out.output
+    with pytest.raises(ValueError, match="does not accept the time limit -1"):
+        run(DATA / "tiny", SolveOptions(method="monolithic", time_limit=-1))

@@ -100,12 +100,45 @@ def test_no_reachable_supplier_for_threshold(tiny):
     assert any("segment 's2', module 'A': no supplier that can reach" in p for p in problems(tiny))
 
 
+def test_a_segment_needs_one_plant_that_every_module_reaches(tiny):
+    # Both plants may build both segments; module A's supplier ships only to P1, module
+    # B's only to P2: each module reaches some plant of each segment, no plant gets both.
+    tiny["plants"] = pd.DataFrame([{"plant": p, "region": "R1", "capacity": 100, "setup_cost": 50}
+                                   for p in ("P1", "P2")])
+    tiny["plant_segment"] = pd.DataFrame([{"plant": p, "segment": m, "unit_cost": 2}
+                                          for p in ("P1", "P2") for m in ("s1", "s2")])
+    tiny["supplier_plant"] = pd.DataFrame([{"supplier": "SA", "plant": "P1", "unit_shipping_cost": 1},
+                                           {"supplier": "SB", "plant": "P2", "unit_shipping_cost": 1}])
+    assert problems(tiny) == [f"table segments, row {i}, column 'segment': segment '{m}': none of its plants "
+                              "receives an acceptable option of every module (each module's suppliers reach "
+                              "only some of them)" for i, m in ((1, "s1"), (2, "s2"))]
+
+
+def test_extra_columns_named_like_joined_ones_are_ignored(tiny):
+    tiny["supplier_options"]["capacity"] = "n/a"  # a user's note column, not the supplier's capacity
+    tiny["thresholds"]["plant"] = "any"
+    validate(from_frames(tiny))
+
+
 def test_csv_errors_name_the_file_and_line(tmp_path):
     shutil.copytree(DATA / "tiny", tmp_path / "bad")
     seg = tmp_path / "bad" / "segments.csv"
     seg.write_text(seg.read_text().replace("s2,R1,20", "s2,R1,-20"))
     with pytest.raises(InputError, match=r"segments.csv, row 3, column 'demand': must be non-negative"):
         validate(read_folder(tmp_path / "bad"))
+
+
+def test_csv_errors_name_the_line_after_blank_lines(tmp_path):
+    # Blank lines (and rows of empty cells) are skipped but counted: the bad cell is on
+    # line 5 of the file, not on the third data row's line 4. The data are unchanged.
+    shutil.copytree(DATA / "tiny", tmp_path / "bad")
+    seg = tmp_path / "bad" / "segments.csv"
+    header, first, *rest = seg.read_text().splitlines()
+    seg.write_text("\n".join([header, first, "", " , , ", *rest]).replace("s2,R1,20", "s2,R1,-20") + "\n")
+    with pytest.raises(InputError, match=r"segments.csv, row 5, column 'demand': must be non-negative"):
+        validate(read_folder(tmp_path / "bad"))
+    seg.write_text(seg.read_text().replace("s2,R1,-20", "s2,R1,20"))
+    assert read_folder(tmp_path / "bad")["segments"].equals(read_folder(DATA / "tiny")["segments"])
 
 
 def test_cli_reports_without_traceback(tmp_path):
@@ -124,3 +157,18 @@ def test_excel_round_trip(tmp_path):
     write_excel(inst, tmp_path / "tiny.xlsx")
     back = validate(read(tmp_path / "tiny.xlsx"))
     assert back["segments"]["demand"].tolist() == [10.0, 20.0]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not-a-workbook-zip"])
+def test_a_damaged_workbook_is_reported_by_name(tmp_path, damage):
+    import zipfile
+    from platform_sc import read, write_excel
+    book = tmp_path / "tiny.xlsx"
+    write_excel(read_folder(DATA / "tiny"), book)
+    if damage == "truncated":
+        book.write_bytes(book.read_bytes()[:300])
+    else:
+        with zipfile.ZipFile(book, "w") as z:
+            z.writestr("notes.txt", "no workbook here")
+    with pytest.raises(InputError, match=r"tiny.xlsx: cannot be read as a workbook"):
+        read(book)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError, Problem
 from ..model import COST_TERMS
 
 METRICS = ("n_product_configurations", "weighted_distance", "max_weighted_distance",
@@ -47,7 +48,16 @@ class ResultsStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise InputError([Problem(str(self.path), None, None, f"is not a results database ({exc})")]) from None
+        if tables and "scenarios" not in tables:  # another program's database: leave it alone
+            self.db.close()
+            raise InputError([Problem(str(self.path), None, None, "is an SQLite database but not a results "
+                                      f"database (its tables: {', '.join(sorted(tables))})")])
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..batch import read_results, run_batch
 from ..scenarios import load_grid
-from .common import friendly_errors, solver_options
+from .common import EXIT_SOLVE_ERROR, friendly_errors, solver_options
 
 EXIT_INTERRUPTED = 130
 
@@ -48,6 +48,10 @@ def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed,
     if summary.interrupted:
         click.echo("interrupted: finished results are kept; run the same command again to resume", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
+    if summary.failed:  # a script or CI job must see it; the rows are kept
+        click.echo(f"{summary.failed} scenario(s) failed: the errors are in {db} "
+                   "(platform-sc results); --retry-failed runs them again", err=True)
+        raise SystemExit(EXIT_SOLVE_ERROR)
 
 
 def markdown_table(df: pd.DataFrame) -> str:

@@ -148,11 +148,12 @@ def arc_lead_times(instance: Instance, defaults: LeadTimeDefaults | None = None,
     sp["avg_days"] = [defaults.local_avg if loc else defaults.remote_avg for loc in sp["local"]]
     sp["max_days"] = [defaults.local_max if loc else defaults.remote_max for loc in sp["local"]]
     sp["std_days"] = float("nan")
-    source = "lead_times"
+    source, lines = "lead_times", None
     if lead_times is None and "lead_times" in inst:
         lead_times, source = inst["lead_times"], inst.where("lead_times")
+        lines = [inst.line("lead_times", i) for i in range(len(lead_times))]
     if lead_times is not None:
-        given = _check_lead_times(lead_times, source, inst.row_offset)
+        given = _check_lead_times(lead_times, source, lines or [i + inst.row_offset for i in range(len(lead_times))])
         sp = sp.merge(given, on=["supplier", "plant"], how="left", suffixes=("", "_given"))
         for c in ("avg_days", "max_days", "std_days"):
             sp[c] = sp[f"{c}_given"].where(sp[f"{c}_given"].notna(), sp[c])
@@ -161,11 +162,11 @@ def arc_lead_times(instance: Instance, defaults: LeadTimeDefaults | None = None,
     return sp.reset_index(drop=True)
 
 
-def _check_lead_times(frame: pd.DataFrame, source: str, row_offset: int) -> pd.DataFrame:
+def _check_lead_times(frame: pd.DataFrame, source: str, lines: list[int]) -> pd.DataFrame:
+    """The lead times of ``frame`` as numbers; ``lines``: where each row was read."""
     problems, rows = [], []
     has_std = "std_days" in frame.columns
-    for i, (_, r) in enumerate(frame.iterrows()):
-        line = i + row_offset
+    for line, (_, r) in zip(lines, frame.iterrows()):
         vals = {}
         for col in ("avg_days", "max_days") + (("std_days",) if has_std else ()):
             text = str(r[col]).strip() if r[col] is not None else ""

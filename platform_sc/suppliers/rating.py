@@ -136,7 +136,7 @@ def nonconformity_scores(instance: Instance, since: str | None = None, until: st
     log_ = inst["nonconformities"]
     problems, sev, dates = [], [], []
     for i, (s, d) in enumerate(zip(log_["severity"], log_["date"])):
-        row = i + inst.row_offset
+        row = inst.line("nonconformities", i)
         s_norm = str(s).strip().lower()
         if s_norm not in SEVERITY_POINTS:
             problems.append(Problem(inst.where("nonconformities"), row, "severity",
