@@ -138,7 +138,7 @@ class Problem:
     expected: float | None = None
 
 
-RESERVE = 0.1  # a decomposition's share of its time kept for each of its problems not yet started
+RESERVE = 0.3  # the most of a decomposition's time kept back for its problems not yet started
 
 
 def map_problems(S: Sets, problems: list[Problem], deadline: float | None, workers: int,
@@ -148,16 +148,20 @@ def map_problems(S: Sets, problems: list[Problem], deadline: float | None, worke
     problems of several steps (a decomposition's Z''(j) and a Lagrangian iteration's Z(j))
     in one call balances the processes better than one call each.
 
-    ``reserve`` > 0: every problem starts before ``deadline``. On several processes the
-    first (the longest expected) runs until it; any other, started while u problems wait,
-    stops ⌈u / max(1, workers − 1)⌉ · ``reserve`` of the call's time before it (on one
-    process, the shortest expected go first and the longest gets the time they leave). A
-    time-limited decomposition then has a solution of every module, a feasible incumbent:
-    on GG/72/3M/high/dev-low/pb4 the interior and the chassis had taken the whole minute
-    and the body, whose first solution takes 0.4 s, never started."""
+    ``reserve`` > 0: every problem starts before ``deadline``, which keeps back at most
+    ``reserve`` of the call's time for the problems waiting. On several processes the first
+    (the longest expected) runs until the deadline; any other, started while u problems
+    wait, stops ⌈u / l⌉ · h before it, l = workers − 1 (1 on one process, where the shortest
+    expected go first and the longest gets the time they leave) and h = ``reserve`` · T /
+    ⌈(n − 1) / l⌉ for n problems and T seconds: each group of l waiting problems starts
+    at least h before the next must stop. A time-limited decomposition then has a
+    solution of every module, a feasible incumbent: on GG/72/3M/high/dev-low/pb4 the
+    interior and the chassis had taken the whole minute and the body, whose first
+    solution takes 0.4 s, never started."""
     order = _longest_first(problems)[::1 if workers > 1 else -1]
-    keep = 0.0 if deadline is None else reserve * max(0.0, deadline - time.perf_counter())
     lanes = max(1, workers - 1)  # the processes other than the first problem's
+    rounds = max(1, -(-(len(order) - 1) // lanes))
+    keep = 0.0 if deadline is None else reserve * max(0.0, deadline - time.perf_counter()) / rounds
 
     def args(n):
         q, waiting = problems[order[n]], len(order) - n - 1
@@ -208,7 +212,7 @@ class Workers:
 
 _shared = threading.local()  # .workers: the Workers of this thread's open shared_workers block
 # (per thread: a Dask worker runs several scenarios at once in threads)
-_kept: tuple | None = None  # (processes, how many) while a keep_workers block is open
+_kept: list | None = None  # [processes, how many] while a keep_workers block is open
 _held: tuple = (None, None)  # in a spawned process: (token, Sets) of the instance it served last
 
 
@@ -231,6 +235,10 @@ def shared_workers(S: Sets, workers: int):
         yield None
         return
     kept = _kept is not None and _kept[1] <= workers
+    if kept and _kept[0]._broken:  # a kept process died (killed, out of memory): the next solves get new ones
+        log.warning("a module process died; starting %d new ones", _kept[1])
+        _kept[0].shutdown(wait=False, cancel_futures=True)
+        _kept[0] = _spawn(_kept[1])
     with nullcontext(_kept[0]) if kept else _spawn(workers) as pool:
         _shared.workers = Workers(S, pool)
         try:
@@ -249,15 +257,14 @@ def keep_workers(workers: int):
     if workers <= 1 or _kept is not None:
         yield
         return
-    pool = _spawn(workers)
-    _kept = (pool, workers)
+    _kept = [_spawn(workers), workers]  # the processes are replaced if one dies (shared_workers)
     try:
         yield
     except BaseException:  # e.g. Ctrl-C: do not wait for the solves under way
-        stop_now(pool)
+        stop_now(_kept[0])
         raise
     else:
-        pool.shutdown()
+        _kept[0].shutdown()
     finally:
         _kept = None
 
@@ -398,8 +405,9 @@ def assemble_decomposition(S: Sets, opts, flows: dict, parts: list[ModuleResult]
         certificate = "exact" if forced and proven else "bounded"
         lower = min(lower, objective)
     gap = relative_gap(objective, lower)
+    unproven = [r.status for r in parts if r.status != "optimal"]  # e.g. iteration_limit: not "optimal"
     status = "optimal" if proven and gap is not None and gap <= max(opts.gap, 1e-9) else (
-        "feasible" if all(r.status == "optimal" for r in parts) else parts[0].status)
+        unproven[0] if unproven else "feasible")
     if any(r.status == "time_limit" for r in parts + bounds):
         status = "time_limit"
     return RunResult(status, "decomposition", objective, lower, gap, build, solve, certificate=certificate,

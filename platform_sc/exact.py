@@ -9,7 +9,9 @@ not prove optimality within ``gap``:
    configuration gives an upper bound (a feasible, re-checked solution) and the
    freight-exchange bound (:mod:`platform_sc.manufacturing`, one small MILP) a lower bound.
    They meet when no other configuration could pay for itself even if every unit moved off
-   the pre-processed plants saved the largest freight difference.
+   the pre-processed plants saved the largest freight difference. When a module problem is
+   infeasible there (plants chosen by cost whose suppliers lack the capacity), the full
+   MILP is solved instead: the configuration is infeasible, the instance need not be.
 2. Enumeration of the sets of set-up plants O (at most 2^6 − 1): every configuration sets up
    exactly one O, so Z* ≥ min_O LB_O. LB_O is first the exchange bound restricted to O; an O
    it cannot prune gets its own decomposition (its pre-processed configuration, a new upper
@@ -42,7 +44,8 @@ from .extract import extract
 from .lagrangian import agree_within, keeping_incumbents
 from .manufacturing import exchange_bound, preprocessed_flows
 from .model import build_model
-from .result import RunResult, SolveOptions
+from .monolithic import solve_monolithic
+from .result import RunResult, SolveOptions, certificate_of
 from .sets import Sets
 from .solve import relative_gap, solve_model
 
@@ -66,10 +69,10 @@ def _plant_sets(S: Sets, opts, deco: RunResult, deadline: float | None) -> tuple
         for plants in combinations(S.plants, n):
             row, res, spent = _bound_plant_set(S, opts, deco, frozenset(plants), best.objective, deadline)
             built += spent
+            if res is not None and res.solution is not None and res.objective < best.objective:
+                best = res  # even when O could not be bounded: a better incumbent is kept
             if row is None:
                 return best, None, built
-            if res is not None and res.objective < best.objective:
-                best = res
             log.info("plant set %s: lower bound %s, decomposed objective %s", row["plants"], row["lower_bound"],
                      row["objective"])
             rows.append(row)
@@ -82,7 +85,8 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
     it does not prove ``incumbent``: the exchange bound with the pre-processed reference;
     O's own decomposition (a new upper bound) and exchange bound; Theorem 2.1 within O.
     Returns (row, O's decomposition or None, build seconds); row is None when O could not
-    be bounded (a bound that does not apply, or out of time)."""
+    be bounded (a bound that does not apply, or out of time), O's decomposition then still
+    returned if it was solved."""
     sub = replace(opts, gap=opts.gap / 4)  # the problems are solved to gap / 4, O pruned at gap
     ref, sourcing = _flows(deco), deco.details["bounds"]["sourcing"]
     lb = exchange_bound(S, ref, sourcing, opts.solver, open_set=O, time_limit=time_left(deadline))
@@ -98,13 +102,13 @@ def _bound_plant_set(S: Sets, opts, deco: RunResult, O: frozenset, incumbent: fl
         built += res.build_seconds
         src = res.details["bounds"]["sourcing"]
         if res.solution is None or src is None:
-            return None, None, built
+            return None, res, built
         own = exchange_bound(S, _flows(res), src, opts.solver, open_set=O, time_limit=time_left(deadline))
         lb = max(lb, own if own is not None else lb)
         row.update(objective=res.objective, exchange_bound=lb)
         incumbent = min(incumbent, res.objective)
     if lb < incumbent * (1 - opts.gap) and out_of_time(deadline):
-        return None, None, built
+        return None, res, built
     parts = []
     if lb < incumbent * (1 - opts.gap):
         thm21, parts = theorem_21_bound(S, keeping_incumbents(sub), deadline, open_set=O, like=res or deco)  # within O
@@ -141,6 +145,12 @@ def _proven(res: RunResult, gap: float) -> bool:
     return res.gap is not None and res.gap <= gap
 
 
+def _largest(*bounds: float | None) -> float | None:
+    """The largest of the bounds known (None if none is)."""
+    known = [b for b in bounds if b is not None]
+    return max(known) if known else None
+
+
 def _raise_bound(res: RunResult, bound: float | None) -> None:
     if bound is not None and (res.lower_bound is None or bound > res.lower_bound):
         res.lower_bound = min(bound, res.objective)
@@ -160,6 +170,15 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     sub = replace(opts, gap=opts.gap / 4)
     deco = solve_decomposition(S, sub, theorem_21=False)
     deco.method = "exact"
+    if deco.solution is None and deco.status == "infeasible" and not out_of_time(deadline):
+        # plant costs alone chose plants some module's suppliers cannot supply in full
+        # (capacity): that configuration is infeasible, the instance need not be
+        log.warning("exact: the pre-processed configuration cannot be sourced; solving the full MILP")
+        full = solve_monolithic(S, replace(opts, time_limit=time_left(deadline)))
+        full.method, full.details["decomposition"] = "exact", {"status": deco.status}
+        full.build_seconds += deco.build_seconds
+        full.solve_seconds = time.perf_counter() - t0 - full.build_seconds
+        return full
     if deco.solution is None:
         return deco
     built = deco.build_seconds
@@ -180,6 +199,7 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
     deco.build_seconds, deco.solve_seconds = built, time.perf_counter() - t0 - built
     if _proven(deco, opts.gap) or out_of_time(deadline):
         deco.status = "optimal" if _proven(deco, opts.gap) else "time_limit"
+        deco.certificate = certificate_of(deco.status, deco.lower_bound)
         return deco
     log.info("exact: bounds leave gap %s; full MILP with cutoff %s", deco.gap, deco.objective)
     left = time_left(deadline)
@@ -193,11 +213,10 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         options["objective_bound"] = deco.objective
     res = solve_model(model, opts.solver, left, opts.gap, opts.threads, opts.tee, options)
     if open_set is None:
-        lower = max(b for b in (deco.lower_bound, res.lower_bound) if b is not None)
+        lower = _largest(deco.lower_bound, res.lower_bound)
     else:  # the MILP bounds the remaining set; the others keep their enumeration bounds
-        within = deco.objective if res.status == "infeasible" else max(
-            b for b in (open_bound, res.lower_bound) if b is not None)
-        lower = max(b for b in (deco.lower_bound, min(others, within)) if b is not None)
+        within = deco.objective if res.status == "infeasible" else _largest(open_bound, res.lower_bound)
+        lower = _largest(deco.lower_bound, min(others, within))
     details = {**deco.details, "monolithic": {"status": res.status, "objective": res.objective,
                                              "lower_bound": res.lower_bound, "seconds": res.solve_seconds,
                                              "plants_set_up": sorted(open_set) if open_set else None}}
@@ -208,9 +227,9 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         solution, objective = deco.solution, deco.objective
         if res.status == "infeasible" and open_set is None:  # nothing cheaper anywhere: proven
             lower = objective
-    gap = relative_gap(objective, min(lower, objective))
+    lower = None if lower is None else min(lower, objective)
+    gap = relative_gap(objective, lower)
     status = "optimal" if gap is not None and gap <= opts.gap else (
         "time_limit" if res.status == "time_limit" else "feasible")
-    return RunResult(status, "exact", objective, min(lower, objective), gap, build_total, solve_total,
-                     certificate="exact" if status == "optimal" else "bounded", details=details,
-                     solution=solution, model=model)
+    return RunResult(status, "exact", objective, lower, gap, build_total, solve_total,
+                     certificate=certificate_of(status, lower), details=details, solution=solution, model=model)

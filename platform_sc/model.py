@@ -410,6 +410,9 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
         m.mss = pyo.Var(I.MSS, domain=pyo.NonNegativeReals)
         for family in MANUFACTURING_FAMILIES:
             family(m, S, I)
+        for a in I.ARCS:  # no supplier of some module reaches a's plant with an option a's
+            if a not in S.servable:  # segment accepts: nothing can flow (a module alone, Z(j), would not know)
+                m.fin[a].fix(0)
     else:
         for p in I.PLANTS:
             m.mps[p].fix(1)

@@ -12,33 +12,19 @@ from pathlib import Path
 from .errors import SolveError
 from .decomposition import solve_decomposition
 from .exact import solve_exact
-from .extract import extract
 from .io import Instance, read
 from .manufacturing import forced_flows
 from .measures import configurations, cost_breakdown, local_content_report, platform_measures
-from .model import build_model
 from .rules import has_coupling_rules
 from .sets import Sets
+from .monolithic import solve_monolithic
 from .result import RunResult, SolveOptions
-from .solve import relative_gap, solve_model
+from .solve import relative_gap
 from .uncertainty import TABLE as DEMAND_SCENARIOS, scenario_parts, scenario_view, solve_stochastic
 from .validate import validate
 from .verify import require_feasible
 
 log = logging.getLogger(__name__)
-
-
-def solve_monolithic(S: Sets, opts: SolveOptions) -> RunResult:
-    """Build and solve the full MILP (1)–(13)."""
-    t0 = time.perf_counter()
-    model = build_model(S)
-    build = time.perf_counter() - t0
-    res = solve_model(model, opts.solver, opts.time_limit, opts.gap, opts.threads, opts.tee,
-                      opts.solver_options)
-    solution = extract(model) if res.has_solution else None
-    certificate = "exact" if res.status == "optimal" else ("bounded" if res.lower_bound is not None else "none")
-    return RunResult(res.status, "monolithic", res.objective, res.lower_bound, res.gap, build,
-                     res.solve_seconds, certificate=certificate, solution=solution, model=model)
 
 
 def solve_auto(S: Sets, opts: SolveOptions) -> RunResult:

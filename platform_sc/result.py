@@ -22,6 +22,12 @@ class SolveOptions:
     wait_and_see: bool = True        # stochastic: also solve each demand scenario alone (EVPI)
 
 
+def certificate_of(status: str, lower_bound: float | None) -> str:
+    """``exact`` for a proven optimum, however proven; else ``bounded`` (a proven lower
+    bound) or ``none``. The decomposition keeps its own (Theorem 2.2 exact or bounded)."""
+    return "exact" if status == "optimal" else ("bounded" if lower_bound is not None else "none")
+
+
 @dataclass
 class RunResult:
     status: str

@@ -87,6 +87,21 @@ class Sets:
         return out
 
     @cached_property
+    def servable(self) -> set[tuple[str, str]]:
+        """Arcs (p, m) that can carry finished units: for every module, a supplier shipping
+        to p makes an option segment m accepts (validation only asks this of some plant
+        of m, not of each)."""
+        ships_to: dict = {}
+        for s, p in self.ship:
+            ships_to.setdefault(s, []).append(p)
+        made: dict = {}  # (plant, module) -> options made by suppliers shipping there
+        for s, k in self.stc:
+            for p in ships_to.get(s, ()):
+                made.setdefault((p, self.option_module[k]), set()).add(k)
+        return {(p, m) for p, m in self.muc
+                if all(made.get((p, j), set()).intersection(self.acceptable[m, j]) for j in self.modules)}
+
+    @cached_property
     def suppliers_of(self) -> dict[str, list[str]]:
         """S(j): suppliers of module j."""
         out: dict[str, list[str]] = {j: [] for j in self.modules}

@@ -34,7 +34,7 @@ from .errors import InputError, Problem
 from .extract import Solution, extract
 from .io import Instance
 from .model import build_model
-from .result import RunResult, SolveOptions
+from .result import RunResult, SolveOptions, certificate_of
 from .sets import Sets
 from .solve import solve_model
 
@@ -157,10 +157,9 @@ def solve_stochastic(S: Sets, opts: SolveOptions) -> RunResult:
         if opts.wait_and_see:
             deadline = None if opts.time_limit is None else t0 + opts.time_limit
             details.update(_wait_and_see(scenarios, opts, res, deadline))
-    certificate = "exact" if res.status == "optimal" else ("bounded" if res.lower_bound is not None else "none")
     return RunResult(res.status, "stochastic", res.objective, res.lower_bound, res.gap, build,
-                     time.perf_counter() - t0 - build, certificate=certificate, details=details,
-                     solution=solution, model=model)
+                     time.perf_counter() - t0 - build, certificate=certificate_of(res.status, res.lower_bound),
+                     details=details, solution=solution, model=model)
 
 
 def _wait_and_see(scenarios: list[DemandScenario], opts: SolveOptions, res, deadline: float | None) -> dict:

@@ -19,6 +19,22 @@ def test_forced_manufacturing_decomposition_is_exact(tiny):
     assert [m["module"] for m in deco.details["modules"]] == ["A", "B"]
 
 
+def test_a_module_problem_stopped_short_keeps_the_decomposition_from_claiming_optimal(monkeypatch, tiny):
+    # Module B stops at a node limit (its solution feasible, its status not "optimal"): the
+    # decomposition reports that status, not module A's "optimal", nor an exact certificate.
+    from platform_sc import decomposition as D
+    solve = D.solve_module
+
+    def stopped(S, module, *args, **kw):
+        res = solve(S, module, *args, **kw)
+        res.status = "iteration_limit" if module == "B" else res.status
+        return res
+
+    monkeypatch.setattr(D, "solve_module", stopped)
+    deco = run(from_frames(tiny), SolveOptions(method="decomposition"))
+    assert deco.objective is not None and (deco.status, deco.certificate) == ("iteration_limit", "bounded")
+
+
 def test_free_plant_choice_bounds(tiny):
     # One segment, two plants (hand values in test_optimum): full optimum 435, Theorem 2.1
     # bound 345; the pre-processed configuration (ties at zero cost) gives >= 435.
@@ -63,7 +79,7 @@ def test_exact_method_proves_the_free_plant_optimum(tiny):
     # (Lagrangian agreement within {P1, P2}) closes the gap to 1e-4, the gap asked for.
     inst = assembly_instance(tiny)
     res = run(inst, SolveOptions(method="auto"))
-    assert res.method == "exact" and res.status == "optimal" and res.certificate == "bounded"
+    assert res.method == "exact" and res.status == "optimal" and res.certificate == "exact"
     assert res.objective == pytest.approx(435.0)
     assert res.lower_bound == pytest.approx(435.0, rel=1e-4)
     # the plant-set enumeration proves {P1} and {P2} alone (435 each, forced configurations);
@@ -128,6 +144,57 @@ def test_plant_sets_find_and_prove_a_better_configuration(tiny):
     assert rows[("P1", "P2")]["exchange_bound"] == pytest.approx(845.0)
     assert "monolithic" not in res.details and res.details["bounds"]["theorem_2_1"] is None
     assert run(inst, SolveOptions(method="monolithic", gap=1e-9)).objective == pytest.approx(795.0)
+
+
+def test_plants_no_supplier_can_serve_are_not_pre_processed(tiny):
+    # P1 assembles cheaper (2 against 8 a unit), but SA, module A's only supplier, does
+    # not ship there. The paper's pre-processing by plant costs alone would send both
+    # segments to P1, where Z''(A) is infeasible, and the exact method reported no
+    # solution. Only P2 can build: 915 by hand (test above).
+    inst = freight_instance(tiny)
+    inst.tables["supplier_plant"] = inst["supplier_plant"].query("not (supplier == 'SA' and plant == 'P1')")
+    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    res = run(inst, SolveOptions(method="auto", gap=1e-9))
+    assert res.status == "optimal" and res.objective == pytest.approx(mono.objective) == pytest.approx(915.0)
+    assert list(res.solution.plants.plant) == ["P2"]
+
+
+def test_a_pre_processed_configuration_short_of_supplier_capacity_falls_back_to_the_full_milp(tiny):
+    # Module A gets a second supplier SA2 that ships only to P2; SA, the one that reaches
+    # P1, can make 10 units, the segments need 30. Plant costs alone choose P1 for both, where
+    # Z''(A) is infeasible; the instance is not (P2, or the segments split).
+    inst = freight_instance(tiny)
+    frames = dict(inst.tables)
+    frames["suppliers"] = pd.concat([frames["suppliers"].assign(capacity=[10, 100]), pd.DataFrame(
+        [{"supplier": "SA2", "module": "A", "region": "R1", "capacity": 100, "selection_cost": 30}])])
+    frames["supplier_options"] = pd.concat([frames["supplier_options"], frames["supplier_options"].query(
+        "supplier == 'SA'").assign(supplier="SA2")])
+    frames["price_breaks"] = pd.concat([frames["price_breaks"], frames["price_breaks"].query(
+        "supplier == 'SA'").assign(supplier="SA2")])
+    frames["supplier_plant"] = pd.concat([frames["supplier_plant"], pd.DataFrame(
+        [{"supplier": "SA2", "plant": "P2", "unit_shipping_cost": 0}])])
+    inst = from_frames(frames)
+    assert run(inst, SolveOptions(method="decomposition")).status == "infeasible"
+    mono = run(inst, SolveOptions(method="monolithic", gap=1e-9))
+    res = run(inst, SolveOptions(method="auto", gap=1e-9))
+    assert mono.status == res.status == "optimal" and res.method == "exact"
+    assert res.objective == pytest.approx(mono.objective)
+
+
+def test_a_better_decomposition_found_as_time_runs_out_is_kept(monkeypatch, tiny):
+    # As above, but time runs out once {P2}'s own decomposition (795, the optimum) is solved
+    # and before {P2} is bounded (its own exchange bound made weak here). The result keeps
+    # 795, not the pre-processed 885, and the first exchange bound, 795, then proves it
+    # (it had reported 885 with a 10 % gap).
+    from platform_sc import exact as E
+    decomposed, decompose, bound = [], E.decompose_at, E.exchange_bound
+    monkeypatch.setattr(E, "decompose_at", lambda *a, **k: decomposed.append(1) or decompose(*a, **k))
+    monkeypatch.setattr(E, "out_of_time", lambda deadline: bool(decomposed))
+    monkeypatch.setattr(E, "exchange_bound", lambda *a, **k: bound(*a, **k) - (100.0 if decomposed else 0.0))
+    res = run(freight_instance(tiny, p2_unit_cost=4, sa_to_p1=5), SolveOptions(method="exact", gap=1e-9))
+    assert res.objective == pytest.approx(795.0) and res.lower_bound == pytest.approx(795.0)
+    assert res.status == "optimal" and res.certificate == "exact"
+    assert list(res.solution.plants.plant) == ["P2"]
 
 
 @pytest.mark.parametrize("config", ["LL", "LG", "CC", "CG"])
@@ -235,15 +302,20 @@ def test_no_module_problem_starts_after_the_deadline(tiny):
     assert on_time.status == "optimal" and on_time.lower_bound is not None
 
 
-def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monkeypatch):
+GG_PB4 = {"interior": 9.0, "engine": 0.5, "chassis": 9.0, "body": 0.05}  # seconds, scaled to a 2-s limit
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("seconds", [GG_PB4, {f"m{i}": 9.0 for i in range(12)}], ids=["gg-pb4", "twelve-long"])
+def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monkeypatch, workers, seconds):
     # GG/72/3M/high/dev-low/pb4 (scaled from 60 s to 2 s): the interior takes the whole
     # minute on one process, the engine then the chassis the other, and the body never
     # started, leaving the decomposition without a solution. Kept back by the reserve, the
-    # chassis leaves the body time to start; the longest expected still runs to the deadline.
+    # chassis leaves the body time to start; the longest expected still runs to the
+    # deadline. Twelve problems that would each take the whole limit all start as well.
     import time
     from concurrent.futures import ThreadPoolExecutor
     from platform_sc import decomposition as D
-    seconds = {"interior": 9.0, "engine": 0.5, "chassis": 9.0, "body": 0.05}
     log = {}
 
     def solve(module, flows, opts, until, *rest):  # sleeps like a solve stopped at ``until``
@@ -254,25 +326,23 @@ def test_every_module_problem_of_a_decomposition_starts_before_the_deadline(monk
         log[module] = (start, until)
         return module
 
-    problems = [D.Problem(j, None, expected=e) for j, e in zip(seconds, (4, 3, 2, 1))]
-    for workers in (1, 2):
-        log.clear()
-        deadline = time.perf_counter() + 2.0
-        if workers == 1:
-            monkeypatch.setattr(D, "solve_module_until", lambda S, *args: solve(*args))
-            done = D.map_problems(None, problems, deadline, workers, reserve=0.1)
-        else:
-            class Threads:  # stands in for the processes of shared_workers
-                S, pool = object(), ThreadPoolExecutor(2)
+    problems = [D.Problem(j, None, expected=len(seconds) - i) for i, j in enumerate(seconds)]
+    deadline = time.perf_counter() + 2.0
+    if workers == 1:
+        monkeypatch.setattr(D, "solve_module_until", lambda S, *args: solve(*args))
+        done = D.map_problems(None, problems, deadline, workers, D.RESERVE)
+    else:
+        class Threads:  # stands in for the processes of shared_workers
+            S, pool = object(), ThreadPoolExecutor(2)
 
-                def submit(self, *args):
-                    return self.pool.submit(solve, *args)
+            def submit(self, *args):
+                return self.pool.submit(solve, *args)
 
-            monkeypatch.setattr(D._shared, "workers", Threads(), raising=False)
-            done = D.map_problems(Threads.S, problems, deadline, workers, reserve=0.1)
-        assert done == list(seconds)
-        assert log["interior"][1] == deadline  # the longest expected: first, or last on one process
-        assert all(start < deadline - 0.1 for start, _ in log.values())
+        monkeypatch.setattr(D._shared, "workers", Threads(), raising=False)
+        done = D.map_problems(Threads.S, problems, deadline, workers, D.RESERVE)
+    assert done == list(seconds)
+    assert log[problems[0].module][1] == deadline  # the longest expected: first, or last on one process
+    assert all(start < until <= deadline for start, until in log.values())
 
 
 def _small_gg():
@@ -375,6 +445,24 @@ def test_each_thread_keeps_its_own_shared_workers():
         outer, inner = seen[i]
         assert inner is outer and outer.S is instances[i]
     assert seen[0][0] is not seen[1][0]
+
+
+def test_a_module_process_that_dies_is_replaced_for_the_next_solves():
+    # In a long batch a kept module process may be killed (out of memory): the scenario
+    # under way fails, but the ones after it get new processes instead of a broken pool.
+    import time
+    from platform_sc import decomposition as D
+    S, opts = _small_gg(), SolveOptions(method="decomposition", workers=2)
+    with D.keep_workers(2):
+        before = D.solve_decomposition(S, opts, theorem_21=False)
+        for proc in list(D._kept[0]._processes.values()):
+            proc.kill()
+        deadline = time.time() + 30
+        while not D._kept[0]._broken and time.time() < deadline:
+            time.sleep(0.05)
+        assert D._kept[0]._broken
+        after = D.solve_decomposition(S, opts, theorem_21=False)
+    assert after.objective == pytest.approx(before.objective, rel=1e-9)
 
 
 def test_a_module_problem_starts_from_an_earlier_solution():
