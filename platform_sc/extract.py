@@ -8,6 +8,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from .model import option_shipped
+from .rules import forced_open
 from .sets import Sets
 
 ON = 0.5        # a binary above this is 1
@@ -45,10 +46,11 @@ def _on(var) -> list:
     return [i for i, v in var.items() if v.value is not None and v.value > ON]
 
 
-def manufacturing_tables(S: Sets, flows: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Plants set up and finished-unit flows from a {(plant, segment): units} map."""
+def manufacturing_tables(S: Sets, flows: dict, set_up=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Plants set up (those with flows, those plant_rules sets up, and ``set_up``) and
+    finished-unit flows from a {(plant, segment): units} map."""
     flows = {a: u for a, u in flows.items() if u > FLOW_TOL}
-    open_plants = sorted({p for p, _ in flows})
+    open_plants = sorted({p for p, _ in flows} | forced_open(S) | set(set_up))
     plants = _frame([(p, S.plant_region[p], S.plant_setup[p]) for p in open_plants],
                     ["plant", "region", "setup_cost"])
     assembly = _frame([(p, m, u, S.muc[p, m]) for (p, m), u in sorted(flows.items())],
@@ -102,7 +104,10 @@ def sourcing_tables(model) -> dict[str, pd.DataFrame]:
 def extract(model) -> Solution:
     """All decision tables of a solved model built by :func:`platform_sc.model.build_model`."""
     flows = {a: v.value or 0.0 for a, v in model.fin.items()}
-    plants, assembly = manufacturing_tables(model.sets, flows)
+    # plants paid for but idle too (set up for another demand scenario, or forced open); an
+    # idle plant that costs nothing to set up is the solver's arbitrary choice, not reported
+    paid = [p for p in _on(model.mps) if model.sets.plant_setup[p] > 0]
+    plants, assembly = manufacturing_tables(model.sets, flows, paid)
     return Solution(plants=plants, assembly=assembly, **sourcing_tables(model))
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from .errors import SolveError
-from .rules import rule_table
+from .rules import forced_open, rule_table
 from .sets import Sets
 from .solve import solve_model
 
@@ -117,6 +117,7 @@ def exchange_bound(S: Sets, reference: dict, sourcing_bound: float, solver: str 
 
 
 def manufacturing_cost(S: Sets, flows: dict) -> float:
-    """Plant setup plus finished-product cost of a configuration."""
-    plants = {p for p, _ in flows}
+    """Plant setup (plants with flows, and those plant_rules sets up) plus finished-product
+    cost of a configuration."""
+    plants = {p for p, _ in flows} | forced_open(S)
     return sum(S.plant_setup[p] for p in plants) + sum(S.muc[a] * u for a, u in flows.items())

@@ -53,7 +53,9 @@ def platform_measures(S: Sets, solution: Solution, scale: Callable = distance_sc
     """Number of configurations, weighted distance, its maximum, platformability index."""
     demand = pd.Series(S.demand, dtype=float)
     weights = demand / demand.sum() if demand.sum() > 0 else demand
-    wd, max_wd = weighted_distance(solution.offers, weights, pd.Series(S.value_weight, dtype=float), scale)
+    value = pd.Series(S.value_weight, dtype=float)  # shares of product value (spec §8), e.g. given as 40, 60
+    value = value / value.sum() if value.sum() > 0 else value
+    wd, max_wd = weighted_distance(solution.offers, weights, value, scale)
     return {
         "n_product_configurations": int(len(configurations(solution).drop_duplicates())),
         "weighted_distance": wd,

@@ -54,7 +54,7 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from .io import Instance
-from .rules import RULE_FAMILIES, needs_segment_flows, rule_table
+from .rules import RULE_FAMILIES, forced_open, needs_segment_flows, rule_table
 from .sets import Sets
 
 log = logging.getLogger(__name__)
@@ -355,11 +355,14 @@ def total_cost(m, S, I, scale: float):
 
     Erratum: the printed third term multiplies MUC by "mps_mpk"; cost is per finished unit,
     fin[p,m]. ``scale`` (1/|J| in the per-module problems) multiplies the manufacturing terms.
+    A plant plant_rules sets up but the model has no variable for (fixed flows that leave
+    it idle) still pays its setup: a constant.
     """
     price = {(s, k, b.q): b.price for (s, k), bs in S.breaks.items() for b in bs}
     terms = {
         "development": lambda b: sum(S.dc[k] * b.ada[k] for k in I.K),
-        "plant_setup": lambda b: scale * sum(S.plant_setup[p] * b.mps[p] for p in I.PLANTS),
+        "plant_setup": lambda b: scale * (sum(S.plant_setup[p] * b.mps[p] for p in I.PLANTS)
+                                          + sum(S.plant_setup[p] for p in forced_open(S) - set(I.PLANTS))),
         "assembly_distribution": lambda b: scale * sum(S.muc[a] * b.fin[a] for a in I.ARCS),
         "supplier_selection": lambda b: sum(S.ssc[s] * b.sfc[s] for s in I.SUPPLIERS),
         "supplier_tooling": lambda b: sum(S.stc[sk] * b.sft[sk] for sk in I.SK),

@@ -263,7 +263,9 @@ def save(fig: Figure, stem, formats=("png", "svg"), dpi: int = 150) -> list:
 
 def sweep_plot(table: pd.DataFrame, param: str) -> Figure:
     """What-if sweep: total cost and platform measures against the swept parameter."""
-    ok = table[table["objective"].notna()] if "objective" in table else table.iloc[0:0]
+    shown = [param, "objective", "platformability_index", "n_product_configurations", "n_options_developed"]
+    ok = table.reindex(columns=list(dict.fromkeys([*table.columns, *shown])))  # no solution at all: no columns
+    ok = ok[ok["objective"].notna()]
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     ax_cost, ax_index, ax_conf = fig.subplots(1, 3)
     div, word = money_scale(ok["objective"]) if len(ok) else (1.0, "")

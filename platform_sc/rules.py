@@ -30,6 +30,12 @@ def rule_table(S: Sets, name: str):
     return [] if t is None else t.to_dict("records")
 
 
+def forced_open(S: Sets) -> set[str]:
+    """Plants plant_rules sets up: set up (and their setup paid) even when they assemble
+    nothing, in every method."""
+    return {r["plant"] for r in rule_table(S, "plant_rules") if r["status"] == "open"}
+
+
 def _active(S: Sets, table: str) -> list[dict]:
     return [r for r in rule_table(S, table) if r["min_share"] > 0]
 

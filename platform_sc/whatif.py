@@ -25,7 +25,7 @@ from .result import SolveOptions
 from .rules import has_coupling_rules
 from .sets import Sets
 from .solve import relative_gap, solve_model
-from .uncertainty import scale_demand
+from .uncertainty import TABLE as DEMAND_SCENARIOS, scale_demand
 from .validate import validate
 from .verify import require_feasible
 
@@ -39,6 +39,9 @@ class WhatIf:
     """Build once, re-solve with changed cost multipliers."""
 
     def __init__(self, instance: Instance, opts: SolveOptions | None = None):
+        if DEMAND_SCENARIOS in instance:  # the models here are deterministic: nominal demand only
+            raise ValueError(f"the instance has demand scenarios ({DEMAND_SCENARIOS}): a cost what-if would plan "
+                             "for its nominal demand only; sweep demand_scale, or remove the table")
         self.opts = opts or SolveOptions()
         self.S = Sets(validate(instance))
         t0 = time.perf_counter()

@@ -85,6 +85,14 @@ def test_cubic_matches_numerical_minimiser(n):
     assert 2.5 < diffs[0] / diffs[1] < 6 and 2.5 < diffs[1] / diffs[2] < 6
 
 
+def test_without_shortage_cost_no_stock_is_held_with_or_without_deterioration():
+    # C2 = 0: the cubic's only non-negative root is 0 (it used to raise ArithmeticError when
+    # θ0 > 0), as the closed form C2·T/(C1 + C2) gives without deterioration
+    for theta0 in (0.0, 0.01):
+        r = dp.order_level(d=100, T=1.0, n=2, theta0=theta0, c1=1, c2=0, c3=5)
+        assert r.t1 == 0.0 and r.t1_numeric == pytest.approx(0.0, abs=1e-6)
+
+
 def test_published_cost_terms_collapse():
     """Eq. 3.7's three C1·θ0 terms equal C1θ0d t1^((1+3n)/n) / (3(3n+1)T^((1+n)/n))."""
     d, T, n, th, c1, t1 = 80.0, 1.5, 1.7, 0.03, 2.0, 0.9

@@ -45,3 +45,15 @@ def test_threshold_offer_gives_index_zero():
     lv = levels().assign(level=lambda d: d["min_level"])
     wd, max_wd = weighted_distance(lv, pd.Series({"m1": .1, "m2": .2, "m3": .3, "m4": .4}), MODULE_W)
     assert wd == 0 and max_wd > 0
+
+
+def test_module_value_weights_are_shares_however_given(tiny):
+    # spec §8: v_j is module j's share of product value; weights given as 40/60 (percent)
+    # measure the same as 0.4/0.6 (they used to give a distance a hundred times larger)
+    from platform_sc import from_frames, run
+    from platform_sc.result import SolveOptions
+    shares = run(from_frames(tiny), SolveOptions(method="monolithic")).metrics
+    tiny["modules"] = tiny["modules"].assign(value_weight=lambda d: d["value_weight"].astype(float) * 100)
+    percent = run(from_frames(tiny), SolveOptions(method="monolithic")).metrics
+    assert percent["weighted_distance"] == pytest.approx(shares["weighted_distance"])
+    assert percent["max_weighted_distance"] == pytest.approx(shares["max_weighted_distance"])

@@ -145,3 +145,18 @@ def test_local_content_is_a_scenario_factor(tmp_path):
     inst = instance_for(points[1])
     assert set(inst["local_content"]["min_share"]) == {0.6}
     assert "local_content" not in instance_for(points[0])
+
+
+@pytest.mark.parametrize("method", ["monolithic", "decomposition", "exact"])
+def test_a_plant_forced_open_is_set_up_and_paid_even_when_idle(tiny, method):
+    # test_decomposition's freight instance: all at P1 costs 855 by hand, and assembling at
+    # P2 costs 2 more a unit net of freight, more than P1's setup (50) saves on 30 units. With
+    # P2 forced open the plan stays at P1 and pays P2's setup too: 905. The plants table
+    # lists both; it used to list P1 alone (the full model then failed its cost re-check, the
+    # decomposition reported 855).
+    from .test_decomposition import freight_instance
+    inst = freight_instance(tiny)
+    inst.tables["plant_rules"] = pd.DataFrame([{"plant": "P2", "status": "open"}])
+    res = run(inst, SolveOptions(method=method, gap=1e-9))
+    assert res.status == "optimal" and res.objective == pytest.approx(905.0)
+    assert list(res.solution.plants.plant) == ["P1", "P2"] and set(res.solution.assembly.plant) == {"P1"}

@@ -79,3 +79,27 @@ def test_no_wait_and_see_from_the_command_line(tiny, tmp_path, monkeypatch):
     assert res["status"] == "optimal" and res["objective"] == pytest.approx(3015.0)
     assert "wait_and_see" not in res["details"]
     assert len(calls) == 2  # each scenario scaled and validated once, for solving and verifying
+
+
+def test_a_plant_idle_in_the_first_scenario_is_still_set_up(tiny):
+    # Region R2 (segment s3, plant P2) has demand only in the second scenario. P2's setup is
+    # a first-stage decision: set up in both, it assembles nothing in the first. The plants
+    # table used to come from the first scenario's flows, without P2, and the check of the
+    # second scenario then failed ("plant P2 ships but is not set up").
+    tiny["plants"] = pd.concat([tiny["plants"], pd.DataFrame(
+        [{"plant": "P2", "region": "R2", "capacity": 100, "setup_cost": 50}])], ignore_index=True)
+    tiny["segments"] = pd.concat([tiny["segments"], pd.DataFrame(
+        [{"segment": "s3", "region": "R2", "demand": 10}])], ignore_index=True)
+    tiny["plant_segment"] = pd.concat([tiny["plant_segment"], pd.DataFrame(
+        [{"plant": "P2", "segment": "s3", "unit_cost": 2}])], ignore_index=True)
+    tiny["supplier_plant"] = pd.concat([tiny["supplier_plant"], pd.DataFrame(
+        [{"supplier": s, "plant": "P2", "unit_shipping_cost": 1} for s in ("SA", "SB")])], ignore_index=True)
+    tiny["thresholds"] = pd.concat([tiny["thresholds"], pd.DataFrame(
+        [{"segment": "s3", "module": j, "min_level": 1} for j in ("A", "B")])], ignore_index=True)
+    tiny["demand_scenarios"] = pd.DataFrame(
+        [{"scenario": name, "probability": 0.5, "region": r, "demand_scale": scale}
+         for name, r2 in (("quiet", 0.0), ("busy", 1.0)) for r, scale in (("R1", 1.0), ("R2", r2))])
+    res = run(from_frames(tiny), SolveOptions(gap=1e-9))
+    assert res.status == "optimal" and list(res.solution.plants.plant) == ["P1", "P2"]
+    assert res.cost_breakdown["plant_setup"] == pytest.approx(100.0)
+    assert set(res.solution.assembly.query("scenario == 'quiet'").plant) == {"P1"}

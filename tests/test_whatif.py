@@ -50,3 +50,17 @@ def test_sweep_cli_writes_table_and_plot(tmp_path):
     table = pd.read_csv(tmp_path / "sweep.csv")
     assert table["demand_scale"].tolist() == [0.5, 1.0, 1.5]
     assert (tmp_path / "sweep.png").stat().st_size > 1000
+
+
+def test_a_cost_sweep_of_an_instance_with_demand_scenarios_is_refused(tiny):
+    # Its models are deterministic: it would plan for the nominal demand while demand_scale
+    # sweeps of the same instance solve the stochastic program.
+    from .test_uncertainty import two_scenarios
+    with pytest.raises(ValueError, match="has demand scenarios"):
+        sweep(from_frames(two_scenarios(tiny)), "development_cost_scale", [1.0])
+
+
+def test_a_sweep_plot_with_no_solution_is_drawn_empty():
+    from platform_sc.plots import sweep_plot
+    table = pd.DataFrame({"demand_scale": [5.0, 6.0], "status": ["invalid", "invalid"]})
+    assert sweep_plot(table, "demand_scale").axes[0].get_lines()[0].get_xdata().size == 0

@@ -134,9 +134,10 @@ def cubic_coefficients(d, T, n, theta0, c1, c2, c3) -> tuple[float, float, float
 
 
 def optimal_t1(d, T, n, theta0, c1, c2, c3) -> float:
-    """The positive real root of the cubic (C2·T/(C1+C2) when θ0 = 0)."""
+    """The positive real root of the cubic (C2·T/(C1+C2) when θ0 = 0; 0 when C2 = 0, where
+    the cubic's only non-negative root is 0: shortages cost nothing, so none is held)."""
     L, M, N, P = cubic_coefficients(d, T, n, theta0, c1, c2, c3)
-    if L == 0 and M == 0:
+    if (L == 0 and M == 0) or P == 0:
         return -P / N
     roots = np.roots([L, M, N, P])
     real = [r.real for r in roots if abs(r.imag) <= 1e-9 * max(1.0, abs(r)) and r.real > 0]
