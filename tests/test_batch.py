@@ -204,3 +204,21 @@ def test_a_batch_with_a_failed_scenario_exits_non_zero(tmp_path, monkeypatch):
     monkeypatch.setattr(command, "run_batch", lambda *a, **k: BatchSummary(8, 0, 7, 1, False, 1.0))
     out = CliRunner().invoke(command.batch, [str(GRID), "--db", str(tmp_path / "b.sqlite"), "--no-progress"])
     assert out.exit_code == 3 and "1 scenario(s) failed: the errors are in" in out.output, out.output
+
+
+def test_resuming_after_the_parameter_file_changed_is_refused(tmp_path):
+    # A point's id does not name its parameter file: after an edit, resuming into the same
+    # store would have skipped every point and kept rows from the old parameters.
+    import shutil
+
+    from platform_sc import InputError
+    params = tmp_path / "parameters.yaml"
+    shutil.copy(Path(__file__).parents[1] / "data" / "automotive_parameters.yaml", params)
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(GRID.read_text().replace("../../data/automotive_parameters.yaml", str(params)))
+    points, db = load_grid(grid)[:1], tmp_path / "p.sqlite"
+    assert run_batch(points, db, progress=False).done == 1
+    assert run_batch(points, db, progress=False).skipped == 1  # unchanged: resumes
+    params.write_text(params.read_text() + "\n# edited\n")
+    with pytest.raises(InputError, match="parameters.yaml changed since the results here were computed"):
+        run_batch(load_grid(grid)[:1], db, progress=False)

@@ -94,6 +94,7 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
     with ResultsStore(db) as store:
+        store.same_parameter_files(points)
         todo = _pending(points, store, retry_failed)
         bar = tqdm(total=len(todo), disable=not progress, unit="scenario", dynamic_ncols=True)
         counts = {"done": 0, "failed": 0, "busy": 0.0}

@@ -6,6 +6,7 @@ and never leaves a half-written row. Only the submitting process writes.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import sqlite3
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS scenarios (
     {", ".join(f"{m} REAL" for m in METRICS)},
     error TEXT, details TEXT, finished_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS solution_tables (
     scenario_id TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
     name TEXT NOT NULL, csv TEXT NOT NULL,
@@ -73,6 +75,21 @@ class ResultsStore:
 
     def __exit__(self, *exc):
         self.close()
+
+    def same_parameter_files(self, points: list[dict]) -> None:
+        """The rows kept here were computed with the parameter files ``points`` name (a
+        point's id does not say which): raise if one changed since, else record them."""
+        now = {f: hashlib.sha256(Path(f).read_bytes()).hexdigest()
+               for f in sorted({p["params"] for p in points if p.get("params")}) if Path(f).is_file()}
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'parameter_files'").fetchone()
+        before = json.loads(row[0]) if row else {}
+        changed = [f for f, digest in now.items() if before.get(f, digest) != digest]
+        if changed:
+            raise InputError([Problem(str(self.path), None, None, f"parameter file {f} changed since the results "
+                                      "here were computed: resuming would mix both; use another --db")
+                              for f in changed])
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parameter_files', ?)",
+                        (json.dumps({**before, **now}, sort_keys=True),))
 
     def ids(self, status: str | None = None, exclude_status: str | None = None) -> set[str]:
         sql, args = "SELECT id FROM scenarios", ()
