@@ -109,13 +109,16 @@ def build_report(df: pd.DataFrame, title: str = "Batch report", source: str = ""
     if not solved.any():
         parts.append("<p><b>No scenario has a solution: no graphs.</b></p>")
     else:
-        parts.append("<h2>The paper's graphs</h2>")
+        unproven = int((solved & (df["status"] != "optimal")).sum())  # graphs and means use them too
+        caveat = (f" Not proven optimal: {unproven} of them (time-limited incumbents, see Status); "
+                  "their costs are upper bounds." if unproven else "")
+        parts += ["<h2>The paper's graphs</h2>"] + ([f"<p class='note'>{html.escape(caveat)}</p>"] if unproven else [])
         for name, fig in plots.paper_graphs(df).items():
             parts.append(f"<figure id='{name}'><img alt='{name}' src='{figure_png(fig)}'>"
                          f"<figcaption class='note'>{name}</figcaption></figure>")
         parts += ["<h2>Means by supply-chain configuration</h2>", html_table(means_by_configuration(df), index=True),
                   "<p class='note'>means over all solved scenarios of each configuration; total cost in "
-                  "currency units.</p>"]
+                  f"currency units.{html.escape(caveat)}</p>"]
     errors = df[df["status"] == "error"]
     if not errors.empty and "error" in errors.columns:
         parts += ["<h2>Errors</h2>", html_table(errors[["id", "error"]].assign(

@@ -178,3 +178,11 @@ def test_from_store_rebuilds_the_solution(db):
     inst, sol = from_store(db, row["id"])
     assert len(sol.offers) == row["segments"] * 4
     assert sol.assembly["units"].sum() == pytest.approx(row["volume"])
+
+
+def test_report_says_when_time_limited_incumbents_are_in_the_graphs_and_means():
+    from platform_sc.report import build_report
+    df = synthetic()
+    assert "Not proven optimal" not in build_report(df)
+    df.loc[0, "status"] = "time_limit"
+    assert build_report(df).count("Not proven optimal: 1 of them") == 2  # under the graphs and the means
