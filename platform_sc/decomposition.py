@@ -33,7 +33,7 @@ from .model import build_model
 from .result import RunResult
 from .rules import has_coupling_rules
 from .sets import Sets
-from .solve import relative_gap, solve_model
+from .solve import largest_bound, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -396,8 +396,7 @@ def assemble_decomposition(S: Sets, opts, flows: dict, parts: list[ModuleResult]
     plants, assembly = manufacturing_tables(S, flows)
     solution = combine([r.tables for r in parts], plants, assembly)
     objective = sum(r.objective for r in parts)
-    lower = _sum(r.lower_bound for r in parts) if forced else max(
-        (b for b in (thm21, exchange) if b is not None), default=None)
+    lower = _sum(r.lower_bound for r in parts) if forced else largest_bound(thm21, exchange)
     proven = all(r.status == "optimal" for r in parts + bounds)
     if lower is None:
         certificate = "none"

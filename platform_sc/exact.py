@@ -47,7 +47,7 @@ from .model import build_model
 from .monolithic import solve_monolithic
 from .result import RunResult, SolveOptions, certificate_of
 from .sets import Sets
-from .solve import relative_gap, solve_model
+from .solve import largest_bound, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +145,6 @@ def _proven(res: RunResult, gap: float) -> bool:
     return res.gap is not None and res.gap <= gap
 
 
-def _largest(*bounds: float | None) -> float | None:
-    """The largest of the bounds known (None if none is)."""
-    known = [b for b in bounds if b is not None]
-    return max(known) if known else None
-
-
 def _raise_bound(res: RunResult, bound: float | None) -> None:
     if bound is not None and (res.lower_bound is None or bound > res.lower_bound):
         res.lower_bound = min(bound, res.objective)
@@ -213,10 +207,10 @@ def _solve_exact(S: Sets, opts: SolveOptions) -> RunResult:
         options["objective_bound"] = deco.objective
     res = solve_model(model, opts.solver, left, opts.gap, opts.threads, opts.tee, options)
     if open_set is None:
-        lower = _largest(deco.lower_bound, res.lower_bound)
+        lower = largest_bound(deco.lower_bound, res.lower_bound)
     else:  # the MILP bounds the remaining set; the others keep their enumeration bounds
-        within = deco.objective if res.status == "infeasible" else _largest(open_bound, res.lower_bound)
-        lower = _largest(deco.lower_bound, min(others, within))
+        within = deco.objective if res.status == "infeasible" else largest_bound(open_bound, res.lower_bound)
+        lower = largest_bound(deco.lower_bound, min(others, within))
     details = {**deco.details, "monolithic": {"status": res.status, "objective": res.objective,
                                              "lower_bound": res.lower_bound, "seconds": res.solve_seconds,
                                              "plants_set_up": sorted(open_set) if open_set else None}}

@@ -35,6 +35,11 @@ class SolveResult:
         return self.objective is not None
 
 
+def largest_bound(*bounds: float | None) -> float | None:
+    """The largest of the lower bounds known (None if none is)."""
+    return max((b for b in bounds if b is not None), default=None)
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None or not math.isfinite(bound):
         return None
