@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import pickle
+import signal
 import threading
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from .extract import combine, manufacturing_tables, sourcing_tables
@@ -217,7 +218,13 @@ _held: tuple = (None, None)  # in a spawned process: (token, Sets) of the instan
 
 
 def _spawn(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=ignore_ctrl_c)
+
+
+def ignore_ctrl_c() -> None:
+    """In a child process: Ctrl-C (sent to the whole terminal's process group) is the
+    parent's to handle; it stops the children itself (:func:`stop_now`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -239,12 +246,19 @@ def shared_workers(S: Sets, workers: int):
         log.warning("a module process died; starting %d new ones", _kept[1])
         _kept[0].shutdown(wait=False, cancel_futures=True)
         _kept[0] = _spawn(_kept[1])
-    with nullcontext(_kept[0]) if kept else _spawn(workers) as pool:
-        _shared.workers = Workers(S, pool)
-        try:
-            yield _shared.workers
-        finally:
-            _shared.workers = outer
+    own = None if kept else _spawn(workers)
+    _shared.workers = Workers(S, own or _kept[0])
+    try:
+        yield _shared.workers
+    except BaseException:  # e.g. Ctrl-C: do not wait for the module problems under way
+        if own is not None:
+            stop_now(own)
+        raise
+    else:
+        if own is not None:
+            own.shutdown()
+    finally:
+        _shared.workers = outer
 
 
 @contextmanager
@@ -267,6 +281,13 @@ def keep_workers(workers: int):
         _kept[0].shutdown()
     finally:
         _kept = None
+
+
+def stop_kept() -> None:
+    """:func:`stop_now` on the processes kept by :func:`keep_workers`, if any (a batch
+    worker told to terminate)."""
+    if _kept is not None:
+        stop_now(_kept[0])
 
 
 def stop_now(pool: ProcessPoolExecutor) -> None:

@@ -84,6 +84,7 @@ def test_failures_are_recorded_not_fatal(tmp_path):
     assert len(err) == 1 and "multiple of 3" in err["error"].iloc[0]
     again = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False)
     assert (again.skipped, again.done, again.failed) == (3, 0, 0)
+    assert again.statuses == {"optimal": 2, "error": 1}  # the failure kept is still reported
     retry = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False, retry_failed=True)
     assert (retry.skipped, retry.failed) == (2, 1)
 
@@ -201,19 +202,22 @@ def test_a_batch_with_a_failed_scenario_exits_non_zero(tmp_path, monkeypatch):
 
     from platform_sc.batch.runner import BatchSummary
     command = importlib.import_module("platform_sc.cli.batch")  # the module, not its command
-    monkeypatch.setattr(command, "run_batch", lambda *a, **k: BatchSummary(8, 0, 7, 1, False, 1.0))
+    summary = BatchSummary(8, 0, 7, 1, False, 1.0, statuses={"optimal": 7, "error": 1})
+    monkeypatch.setattr(command, "run_batch", lambda *a, **k: summary)
     out = CliRunner().invoke(command.batch, [str(GRID), "--db", str(tmp_path / "b.sqlite"), "--no-progress"])
-    assert out.exit_code == 3 and "1 scenario(s) failed: the errors are in" in out.output, out.output
+    assert out.exit_code == 3 and "1 scenario(s) of this grid failed: the errors are in" in out.output, out.output
+    assert "in the store now: 1 error, 7 optimal" in out.output
+    # resumed: nothing failed in this run, but the failure is still in the store
+    summary = BatchSummary(8, 8, 0, 0, False, 1.0, statuses={"optimal": 7, "error": 1})
+    out = CliRunner().invoke(command.batch, [str(GRID), "--db", str(tmp_path / "b.sqlite"), "--no-progress"])
+    assert out.exit_code == 3 and "1 scenario(s) of this grid failed" in out.output, out.output
 
 
 def test_resuming_after_the_parameter_file_changed_is_refused(tmp_path):
     # A point's id does not name its parameter file: after an edit, resuming into the same
     # store would have skipped every point and kept rows from the old parameters.
-    import shutil
-
     from platform_sc import InputError
-    params = tmp_path / "parameters.yaml"
-    shutil.copy(Path(__file__).parents[1] / "data" / "automotive_parameters.yaml", params)
+    params = _copy_of_parameters(tmp_path, "parameters.yaml")
     grid = tmp_path / "grid.yaml"
     grid.write_text(GRID.read_text().replace("../../data/automotive_parameters.yaml", str(params)))
     points, db = load_grid(grid)[:1], tmp_path / "p.sqlite"
@@ -222,3 +226,73 @@ def test_resuming_after_the_parameter_file_changed_is_refused(tmp_path):
     params.write_text(params.read_text() + "\n# edited\n")
     with pytest.raises(InputError, match="parameters.yaml changed since the results here were computed"):
         run_batch(load_grid(grid)[:1], db, progress=False)
+
+
+def _copy_of_parameters(tmp_path, name: str) -> Path:
+    import shutil
+    params = tmp_path / name
+    shutil.copy(Path(__file__).parents[1] / "data" / "automotive_parameters.yaml", params)
+    return params
+
+
+def test_resuming_with_another_parameter_file_is_refused(tmp_path):
+    # Ids do not name the parameter file: a grid switched to another file would have
+    # skipped every point and kept the rows of the first file.
+    from platform_sc import InputError
+    db, grids = tmp_path / "p.sqlite", {}
+    for name in ("a", "b"):
+        grids[name] = tmp_path / f"grid_{name}.yaml"
+        grids[name].write_text(GRID.read_text().replace("../../data/automotive_parameters.yaml",
+                                                        str(_copy_of_parameters(tmp_path, f"{name}.yaml"))))
+    assert run_batch(load_grid(grids["a"])[:1], db, progress=False).done == 1
+    with pytest.raises(InputError, match=r"was computed with parameter file .*a\.yaml, not .*b\.yaml"):
+        run_batch(load_grid(grids["b"])[:1], db, progress=False)
+    assert run_batch(load_grid(grids["b"])[1:2], db, progress=False).done == 1  # new points may join
+
+
+def test_a_grid_without_parameters_names_the_default_file(tmp_path):
+    # so that the store hashes it like any other: edits to it are caught on resume
+    from platform_sc.scenarios.generator import DEFAULT_PARAMS
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(GRID.read_text().replace("parameters: ../../data/automotive_parameters.yaml\n", ""))
+    assert {p["params"] for p in load_grid(grid)} == {str(DEFAULT_PARAMS)}
+
+
+@pytest.mark.parametrize("text, message", [
+    (None, "does not exist"), ("regions: [NA\n", "is not valid YAML"), ("regions: [NA]\n", "lacks region_market_share")])
+def test_a_broken_parameter_file_is_refused_before_any_scenario(tmp_path, text, message):
+    from platform_sc import InputError
+    params = tmp_path / "p.yaml"
+    if text is not None:
+        params.write_text(text)
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(GRID.read_text().replace("../../data/automotive_parameters.yaml", str(params)))
+    with pytest.raises(InputError, match=message) as err:
+        load_grid(grid)
+    assert err.value.problems[0].column == "parameters" and err.value.problems[0].source == str(grid)
+
+
+def crash_on_marked(point, opts):
+    """A batch task whose process dies on the point marked 'crash' (a solver crash)."""
+    if point.get("crash"):
+        os._exit(1)
+    return {"id": point["id"], "factors": {}, "status": "optimal"}, {}
+
+
+def test_a_worker_that_dies_fails_its_scenario_only(tmp_path):
+    # Before, the broken pool raised out of the batch: every scenario in flight was lost
+    # and the one that crashed was started again first on every resume.
+    from platform_sc.batch.runner import _run_local
+    points = load_grid(GRID)[:6]
+    points[2]["crash"] = True
+    rows = []
+    _run_local(points, SolveOptions(), 2, lambda row, tables: rows.append(row), task=crash_on_marked)
+    status = {r["id"]: r["status"] for r in rows}
+    assert len(rows) == 6 and status.pop(points[2]["id"]) == "error" and set(status.values()) == {"optimal"}
+    assert "worker process died" in next(r["error"] for r in rows if r["status"] == "error")
+
+
+def test_markdown_export_keeps_one_line_per_scenario():
+    from platform_sc.cli.batch import markdown_table
+    table = markdown_table(pd.DataFrame({"id": ["a"], "error": ["ValueError: x | y\nTraceback ..."]}))
+    assert table.splitlines()[2] == "| a | ValueError: x \\| y<br>Traceback ... |"

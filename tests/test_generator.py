@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from platform_sc import SolveOptions, run, validate, write_folder
 from platform_sc.cli import main
 from platform_sc.scenarios import generate, instance_for, load_grid
-from platform_sc.scenarios.generator import load_params
+from platform_sc.scenarios.generator import check_factors, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios"
@@ -156,6 +156,24 @@ def test_cli_single_and_scenario(tmp_path):
     res = runner.invoke(main, ["generate", "--config", "LL", "--segments", "24", "--volume", "1000000",
                                "--price-breaks", "7", "--out", str(tmp_path / "y")])
     assert res.exit_code != 0 and "price breaks" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scenario", str(SCEN / "smoke.yaml"), "--params", str(SCEN / "smoke.yaml")], "drop --params"),
+    (["--scenario", str(SCEN / "smoke.yaml"), "--seed", "3", "--capability", "low"], "drop --capability, --seed"),
+    (["--config", "LL", "--segments", "72", "--volume", "1000"], "too small for 72 segments"),
+    (["--config", "LL", "--segments", "24", "--volume", "100000", "--params", str(SCEN / "smoke.yaml")], "lacks"),
+])
+def test_generate_refuses_options_it_would_ignore_or_cannot_meet(tmp_path, args, message):
+    # --params and explicit factors were silently ignored with --scenario; a volume below one
+    # demand step per segment gave segments without demand; a broken --params a traceback
+    res = CliRunner().invoke(main, ["generate", *args, "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and message in res.output, res.output
+
+
+def test_volume_must_be_finite():
+    with pytest.raises(ValueError, match="positive whole number"):
+        check_factors("LL", 24, float("inf"), "high", "low", 1, 0)
 
 
 SMOKE = load_grid(SCEN / "smoke.yaml")

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import signal
 import time
 import traceback
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.util import Finalize
 
 from tqdm import tqdm
 
-from ..decomposition import keep_workers, stop_now
+from ..decomposition import ignore_ctrl_c, keep_workers, stop_kept, stop_now
 from ..pipeline import solve_instance
 from ..result import SolveOptions
 from ..scenarios import instance_for, point_id
@@ -28,21 +31,35 @@ from .store import ResultsStore
 log = logging.getLogger(__name__)
 
 
+def _head(point: dict) -> dict:
+    return {"id": point_id(point), "factors": {k: v for k, v in point.items() if k != "id"}}
+
+
+def error_row(point: dict, error: str, seconds: float = 0.0) -> dict:
+    """The row of a scenario that failed: kept, re-run only with --retry-failed."""
+    return {**_head(point), "status": "error", "error": error, "wall_seconds": seconds}
+
+
 def run_point(point: dict, opts: SolveOptions) -> tuple[dict, dict]:
     """Generate and solve one grid point; never raises (errors become the row's status)."""
     t0 = time.perf_counter()
-    row = {"id": point_id(point), "factors": {k: v for k, v in point.items() if k != "id"}}
     try:
         res = solve_instance(instance_for(point), replace(opts, threads=1))
-    except Exception as exc:  # recorded in the store, retried only with --retry-failed
-        row.update(status="error", error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
-                   wall_seconds=time.perf_counter() - t0)
-        return row, {}
+    except Exception as exc:
+        return error_row(point, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
+                         time.perf_counter() - t0), {}
+    row = _head(point)
     row.update({k: getattr(res, k) for k in ("status", "objective", "lower_bound", "gap", "certificate",
                                              "method", "build_seconds", "solve_seconds",
-                                             "cost_breakdown", "metrics", "details")})
+                                             "cost_breakdown", "metrics")})
+    row["details"] = {**res.details, "options": options_of(opts)}
     row["wall_seconds"] = time.perf_counter() - t0
     return row, (res.solution.tables() if res.solution is not None else {})
+
+
+def options_of(opts: SolveOptions) -> dict:
+    """The solve options that change a result (kept with each row and with the store)."""
+    return {k: getattr(opts, k) for k in ("method", "solver", "time_limit", "gap", "solver_options")}
 
 
 def expected_work(point: dict) -> float:
@@ -60,6 +77,7 @@ class BatchSummary:
     interrupted: bool
     wall_seconds: float
     busy_seconds: float = 0.0  # summed wall time of the scenarios inside their workers
+    statuses: dict = field(default_factory=dict)  # status → count over the grid's rows in the store
 
     def overhead(self, workers: int) -> float | None:
         """Share of the worker capacity not spent inside scenarios (scheduling, start-up, idle tail)."""
@@ -72,13 +90,20 @@ _kept = ExitStack()  # in a worker process: its module processes, kept until it 
 
 def _start_worker(module_workers: int) -> None:
     """Ctrl-C is the submitting process's to handle; the scenarios of this worker share
-    ``module_workers`` processes for their module problems (see ``_run_in_process``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ``module_workers`` processes for their module problems (see ``_run_in_process``), which
+    it stops when it is told to terminate (the submitting process's Ctrl-C)."""
+    ignore_ctrl_c()
+    signal.signal(signal.SIGTERM, _terminate)
     _kept.enter_context(keep_workers(module_workers))
     # at exit a worker process joins its children before concurrent.futures stops its pools,
     # so the kept processes would wait for work forever: stop them first, and before the
     # pool's queues stop the threads that send them (multiprocessing finalizers, priority 10)
     Finalize(None, _kept.close, exitpriority=100)
+
+
+def _terminate(signum, frame) -> None:
+    stop_kept()
+    os._exit(128 + signum)
 
 
 def _pending(points: list[dict], store: ResultsStore, retry_failed: bool) -> list[dict]:
@@ -95,6 +120,9 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
     t0 = time.perf_counter()
     with ResultsStore(db) as store:
         store.same_parameter_files(points)
+        earlier = store.remember_options(options_of(opts))
+        if earlier is not None:
+            log.warning("the rows kept in %s were solved with %s; this run uses %s", db, earlier, options_of(opts))
         todo = _pending(points, store, retry_failed)
         bar = tqdm(total=len(todo), disable=not progress, unit="scenario", dynamic_ncols=True)
         counts = {"done": 0, "failed": 0, "busy": 0.0}
@@ -119,8 +147,9 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
             log.warning("interrupted: finished results are kept; rerun the same command to resume")
         finally:
             bar.close()
+        statuses = store.statuses({point_id(p) for p in points})
     return BatchSummary(len(points), len(points) - len(todo), counts["done"], counts["failed"], interrupted,
-                        time.perf_counter() - t0, counts["busy"])
+                        time.perf_counter() - t0, counts["busy"], statuses)
 
 
 def _run_in_process(todo, opts, finish) -> None:
@@ -132,28 +161,57 @@ def _run_in_process(todo, opts, finish) -> None:
             finish(*run_point(p, opts))
 
 
-def _run_local(todo, opts, workers, finish) -> None:
-    ctx = mp.get_context("spawn")  # never fork after HiGHS has started threads
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
-                               initargs=(opts.workers,))
-    try:
-        queue = iter(todo)
-        running = set()
-        for p in queue:  # keep only a few tasks in flight, so Ctrl-C cancels quickly
-            running.add(pool.submit(run_point, p, opts))
-            if len(running) >= 2 * workers:
-                break
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
+def _run_local(todo, opts, workers, finish, task=run_point) -> None:
+    """Scenarios on ``workers`` spawned processes, a few in flight. A process that dies (out
+    of memory, a solver crash) breaks the pool: the scenarios then in flight run again one
+    at a time in a new pool, and one that breaks it alone is recorded as an error."""
+    queue, suspects = deque(todo), deque()
+    while queue or suspects:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),  # never fork
+                                   initializer=_start_worker, initargs=(opts.workers,))  # after HiGHS started
+        try:
+            _until_broken(pool, queue, suspects, lambda p: pool.submit(task, p, opts), 2 * workers, finish)
+        except KeyboardInterrupt:
+            stop_now(pool)
+            raise
+        pool.shutdown(wait=not pool._broken)
+
+
+def _until_broken(pool, queue: deque, suspects: deque, submit, most: int, finish) -> None:
+    """Run ``queue`` (at most ``most`` in flight; ``suspects`` first, alone) until done or
+    the pool breaks; then the points in flight go to ``suspects``, or to the store as
+    errors if they were alone."""
+    running: dict = {}
+
+    def refill():
+        while len(running) < most and (queue or suspects):
+            if suspects and running:
+                return
+            alone = bool(suspects)
+            p = (suspects or queue).popleft()
+            running[submit(p)] = (p, alone, time.perf_counter())
+            if alone:
+                return
+
+    refill()
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for fut in done:
+            p, alone, t0 = running.pop(fut)
+            try:
                 finish(*fut.result())
-                nxt = next(queue, None)
-                if nxt is not None:
-                    running.add(pool.submit(run_point, nxt, opts))
-    except KeyboardInterrupt:
-        stop_now(pool)
-        raise
-    pool.shutdown()
+            except BrokenProcessPool:
+                if alone:
+                    finish(error_row(p, "the worker process died while solving this scenario alone (out of "
+                                        "memory? a solver crash?)", time.perf_counter() - t0), {})
+                else:
+                    suspects.append(p)
+        if pool._broken:
+            log.warning("a worker process died; %d scenario(s) in flight run again, one at a time", len(suspects))
+            for p, _, _ in running.values():
+                suspects.append(p)
+            return
+        refill()
 
 
 def _run_dask(todo, opts, address, finish) -> None:
@@ -161,11 +219,18 @@ def _run_dask(todo, opts, address, finish) -> None:
         from dask.distributed import Client, as_completed
     except ImportError:
         raise RuntimeError("the Dask path needs the optional extra: pip install 'platform-sc[dask]'") from None
-    with Client(address) as client:
-        futures = [client.submit(run_point, p, opts, pure=False) for p in todo]
+    try:
+        client = Client(address, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    with client:
+        futures = {client.submit(run_point, p, opts, pure=False): p for p in todo}
         try:
             for fut in as_completed(futures):
-                finish(*fut.result())
+                try:
+                    finish(*fut.result())
+                except Exception as exc:  # e.g. KilledWorker: the other scenarios go on
+                    finish(error_row(futures[fut], f"{type(exc).__name__}: {exc}"), {})
         except KeyboardInterrupt:
-            client.cancel(futures)
+            client.cancel(list(futures))
             raise

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..model import COST_TERMS
+from ..scenarios.generator import DEFAULT_PARAMS
 
 METRICS = ("n_product_configurations", "weighted_distance", "max_weighted_distance",
            "platformability_index", "n_options_developed", "n_suppliers_selected", "n_plants_open")
@@ -41,6 +42,12 @@ CREATE TABLE IF NOT EXISTS solution_tables (
     PRIMARY KEY (scenario_id, name)
 );
 """
+
+
+def _params_of(factors: dict) -> str:
+    """The parameter file a grid point names (rows written before grids always named one
+    used the default file)."""
+    return factors.get("params") or str(DEFAULT_PARAMS)
 
 
 class ResultsStore:
@@ -78,18 +85,39 @@ class ResultsStore:
 
     def same_parameter_files(self, points: list[dict]) -> None:
         """The rows kept here were computed with the parameter files ``points`` name (a
-        point's id does not say which): raise if one changed since, else record them."""
+        point's id does not say which): raise if one of those files changed since, or if a
+        point kept here was computed with another file; else record the files' digests."""
         now = {f: hashlib.sha256(Path(f).read_bytes()).hexdigest()
-               for f in sorted({p["params"] for p in points if p.get("params")}) if Path(f).is_file()}
+               for f in sorted({_params_of(p) for p in points}) if Path(f).is_file()}
         row = self.db.execute("SELECT value FROM meta WHERE key = 'parameter_files'").fetchone()
         before = json.loads(row[0]) if row else {}
-        changed = [f for f, digest in now.items() if before.get(f, digest) != digest]
-        if changed:
-            raise InputError([Problem(str(self.path), None, None, f"parameter file {f} changed since the results "
-                                      "here were computed: resuming would mix both; use another --db")
-                              for f in changed])
+        problems = [f"parameter file {f} changed since the results here were computed"
+                    for f, digest in now.items() if before.get(f, digest) != digest]
+        kept = {i: _params_of(json.loads(f)) for i, f in self.db.execute("SELECT id, factors FROM scenarios")}
+        problems += [f"scenario {p['id']} here was computed with parameter file {kept[p['id']]}, "
+                     f"not {_params_of(p)}" for p in points if kept.get(p["id"], _params_of(p)) != _params_of(p)]
+        if problems:
+            raise InputError([Problem(str(self.path), None, None, f"{text}: resuming would mix both; use another --db")
+                              for text in problems[:5]])
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parameter_files', ?)",
                         (json.dumps({**before, **now}, sort_keys=True),))
+
+    def remember_options(self, options: dict) -> dict | None:
+        """Record the solve options of this run; return those of the run before if they
+        differ (rows solved with either may then be here; each row keeps its own in its
+        details)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'solve_options'").fetchone()
+        now = json.dumps(options, sort_keys=True, default=str)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('solve_options', ?)", (now,))
+        return json.loads(row[0]) if row and row[0] != now else None
+
+    def statuses(self, ids: set[str]) -> dict[str, int]:
+        """How many of the scenarios ``ids`` are kept here with each status."""
+        counts: dict[str, int] = {}
+        for i, status in self.db.execute("SELECT id, status FROM scenarios"):
+            if i in ids:
+                counts[status] = counts.get(status, 0) + 1
+        return counts
 
     def ids(self, status: str | None = None, exclude_status: str | None = None) -> set[str]:
         sql, args = "SELECT id FROM scenarios", ()

@@ -42,14 +42,16 @@ def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed,
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
                f"{summary.failed} failed, in {summary.wall_seconds:.1f}s")
+    click.echo("in the store now: " + (", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items())) or "none"))
     overhead = summary.overhead(workers) if not dask_scheduler else None
     if overhead is not None:
         click.echo(f"worker time outside scenarios (scheduling, start-up, idle tail): {overhead:.1%}")
     if summary.interrupted:
         click.echo("interrupted: finished results are kept; run the same command again to resume", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
-    if summary.failed:  # a script or CI job must see it; the rows are kept
-        click.echo(f"{summary.failed} scenario(s) failed: the errors are in {db} "
+    errors = summary.statuses.get("error", 0)
+    if errors:  # failed now or in an earlier run: a script or CI job must see it; the rows are kept
+        click.echo(f"{errors} scenario(s) of this grid failed: the errors are in {db} "
                    "(platform-sc results); --retry-failed runs them again", err=True)
         raise SystemExit(EXIT_SOLVE_ERROR)
 
@@ -59,7 +61,7 @@ def markdown_table(df: pd.DataFrame) -> str:
     def cell(v):
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.6g}"
-        return str(v)
+        return "" if v is None else str(v).replace("|", "\\|").replace("\n", "<br>")  # e.g. an error's traceback
     head = "| " + " | ".join(df.columns) + " |"
     rule = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
@@ -77,8 +79,8 @@ def results(db, fmt, out):
     if fmt == "parquet":
         if out is None:
             raise click.UsageError("--format parquet needs --out FILE")
-        try:
-            df.to_parquet(out, index=False)
+        try:  # text columns as strings: price_breaks mixes levels 1–4 with "none"
+            df.astype({c: "string" for c in df.columns[df.dtypes == object]}).to_parquet(out, index=False)
         except ImportError:
             raise click.ClickException("parquet export needs pyarrow: pip install pyarrow") from None
         return

@@ -6,11 +6,15 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ..io import write_folder
 from ..scenarios.generator import CAPABILITIES, CONFIGS, DEV_COSTS, generate as make_instance, point_id
 from ..scenarios.grid import FACTORS, instance_for, load_grid
 from .common import friendly_errors
+
+
+FACTOR_OPTIONS = ("config", "segments", "volume", "capability", "dev_cost", "price_breaks", "seed", "params")
 
 
 def _price_breaks(ctx, param, value):
@@ -48,15 +52,17 @@ def generate(scenario, scenario_name, config, segments, volume, capability, dev_
     or with --scenario every grid point as OUT/<id>/ plus OUT/manifest.csv.
     """
     if scenario:
-        if config or segments or volume:
-            raise click.UsageError("give either --scenario or the factors (--config ...), not both")
+        ctx = click.get_current_context()
+        given = [f"--{name.replace('_', '-')}" for name in FACTOR_OPTIONS
+                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"the scenario file sets the factors and its parameter file; "
+                                   f"drop {', '.join(given)} or --scenario")
         points = load_grid(scenario, list(scenario_name) or None)
         root = Path(out)
         root.mkdir(parents=True, exist_ok=True)
         with click.progressbar(points, label="generating", file=sys.stderr) as bar:
             for point in bar:
-                if params and "params" not in point:
-                    point["params"] = params
                 write_folder(instance_for(point), root / point["id"])
         with open(root / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
@@ -68,6 +74,9 @@ def generate(scenario, scenario_name, config, segments, volume, capability, dev_
     missing = [o for o, v in (("--config", config), ("--segments", segments), ("--volume", volume)) if v is None]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)} (or use --scenario FILE)")
-    inst = make_instance(config, segments, volume, capability, dev_cost, price_breaks, seed, params=params)
+    try:
+        inst = make_instance(config, segments, volume, capability, dev_cost, price_breaks, seed, params=params)
+    except ValueError as exc:  # factors that do not fit together, or a broken parameter file
+        raise click.UsageError(str(exc)) from None
     write_folder(inst, out)
     click.echo(f"wrote {inst.name} to {out}")

@@ -39,10 +39,19 @@ PRICE_BREAKS = (1, 2, 3, 4, "none")
 
 DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "data" / "automotive_parameters.yaml"
 _PARAM_CACHE: dict[str, dict] = {}
+PARAMETER_KEYS = ("regions", "region_market_share", "taste_mean", "segment_premium_sd", "module_noise_sd",
+                  "segment_share_alpha", "demand_rounding", "modules", "levels", "development_cost_base",
+                  "development_cost_growth", "dev_cost_levels", "unit_price_base", "unit_price_step",
+                  "supplier_price_factor", "tooling_cost", "selection_cost_low", "high_capability_selection_factor",
+                  "supplier_capacity_share", "capacity_rounding", "price_breaks", "freight_local",
+                  "freight_inter_region", "assembly_cost", "distribution_local", "distribution_inter_region",
+                  "plant_setup_regional", "plant_setup_central", "plant_capacity_share_regional",
+                  "plant_capacity_share_central", "central_region")
 
 
 def load_params(params: dict | str | Path | None = None) -> dict:
-    """The parameter mapping: ``params`` itself, the YAML file it names, or the default file."""
+    """The parameter mapping: ``params`` itself, the YAML file it names, or the default file;
+    a file that is missing, not YAML or lacks a top-level key is a ValueError naming it."""
     if isinstance(params, dict):
         return params
     path = Path(params) if params is not None else DEFAULT_PARAMS
@@ -50,8 +59,15 @@ def load_params(params: dict | str | Path | None = None) -> dict:
     if key not in _PARAM_CACHE:
         if not path.is_file():
             raise ValueError(f"parameter file {path} does not exist")
-        with open(path, encoding="utf-8") as fh:
-            _PARAM_CACHE[key] = yaml.safe_load(fh)
+        try:
+            P = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ValueError(f"parameter file {path} is not valid YAML ({exc})") from None
+        missing = [k for k in PARAMETER_KEYS if not isinstance(P, dict) or k not in P]
+        if missing:
+            raise ValueError(f"parameter file {path} lacks {', '.join(missing)} "
+                             f"(see {DEFAULT_PARAMS.name} for every key)")
+        _PARAM_CACHE[key] = P
     return _PARAM_CACHE[key]
 
 
@@ -78,7 +94,7 @@ def check_factors(config, segments, volume, capability, dev_cost, price_breaks, 
         raise ValueError(f"dev_cost must be one of {', '.join(DEV_COSTS)} (got {dev_cost!r})")
     if isinstance(segments, bool) or not isinstance(segments, Integral) or segments < 3 or segments % 3:
         raise ValueError(f"segments must be a positive multiple of 3 (got {segments!r})")
-    if isinstance(volume, bool) or not isinstance(volume, Real) or not volume > 0 \
+    if isinstance(volume, bool) or not isinstance(volume, Real) or not 0 < volume < math.inf \
             or float(volume) != int(volume):
         raise ValueError(f"volume must be a positive whole number of units (got {volume!r})")
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
@@ -150,6 +166,9 @@ def _segments(P: dict, n: int, volume: int, seed: int) -> tuple[pd.DataFrame, pd
     seg_rows, th_rows = [], []
     for r in regions:
         units = round(volume * P["region_market_share"][r] / step)      # in multiples of `step`
+        if units < per:
+            raise ValueError(f"volume {volume} is too small for {n} segments: region {r} gets {units * step:g} "
+                             f"units in steps of {step:g} (demand_rounding), fewer than its {per} segments")
         gammas = [share_rng.gammavariate(P["segment_share_alpha"], 1.0) for _ in range(per)]
         raw = [g / sum(gammas) * units for g in gammas]                  # Dirichlet shares
         counts = [math.floor(x) for x in raw]
@@ -157,7 +176,7 @@ def _segments(P: dict, n: int, volume: int, seed: int) -> tuple[pd.DataFrame, pd
         by_remainder = sorted(range(per), key=lambda i: -(raw[i] - counts[i]))
         for i in by_remainder[: units - sum(counts)]:
             counts[i] += 1
-        for i in range(per):
+        for i in range(per):  # units >= per: the largest count is >= 2 while a count is 0
             if counts[i] == 0:
                 counts[i] += 1
                 counts[counts.index(max(counts))] -= 1

@@ -20,7 +20,8 @@ A scenario file (YAML) has::
 
 Each scenario expands to the Cartesian product of its factor lists; the points of several
 scenarios are concatenated, duplicates (same id) dropped. A point is a plain dict of the
-factors (plus ``params`` when the file names a parameter file) with a stable ``id``.
+factors plus ``params`` (the parameter file: the one the file names, else the default) with
+a stable ``id``.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ import yaml
 
 from ..errors import InputError, Problem
 from ..io import Instance
-from .generator import check_factors, generate, point_id
+from .generator import DEFAULT_PARAMS, check_factors, generate, load_params, point_id
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,11 @@ def expand(spec: dict, scenario: str | list[str] | None = None, source: str = "s
     if unknown:
         _fail(source, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
     names = _as_list(scenario) if scenario is not None else _as_list(spec.get("run") or list(scenarios))
-    params = None
-    if spec.get("parameters"):
-        params = str((Path(base_dir or ".") / spec["parameters"]).resolve())
+    params = str((Path(base_dir or ".") / spec["parameters"]).resolve() if spec.get("parameters") else DEFAULT_PARAMS)
+    try:
+        load_params(params)  # a missing or broken file fails here, not in every worker
+    except ValueError as exc:
+        _fail(source, str(exc), "parameters")
     points, seen = [], set()
     for name in names:
         if name not in scenarios:
@@ -101,8 +104,7 @@ def expand(spec: dict, scenario: str | list[str] | None = None, source: str = "s
                 continue
             seen.add(pid)
             point = {k: point[k] for k in FACTORS + tuple(k for k in OPTIONAL_FACTORS if k in point)}
-            if params:
-                point["params"] = params
+            point["params"] = params
             point["id"] = pid
             points.append(point)
     log.info("%s: %d grid points", source, len(points))
