@@ -49,9 +49,12 @@ def configurations(solution: Solution) -> pd.DataFrame:
     return solution.offers.pivot(index="segment", columns="module", values="option").rename_axis(columns=None)
 
 
-def platform_measures(S: Sets, solution: Solution, scale: Callable = distance_scale()) -> dict[str, float]:
-    """Number of configurations, weighted distance, its maximum, platformability index."""
-    demand = pd.Series(S.demand, dtype=float)
+def platform_measures(S: Sets, solution: Solution, scale: Callable = distance_scale(),
+                      demand: dict[str, float] | None = None) -> dict[str, float]:
+    """Number of configurations, weighted distance, its maximum, platformability index.
+    Segments weigh by ``demand`` (default the instance's; with demand scenarios the
+    pipeline passes the expected demand: the platform serves every scenario)."""
+    demand = pd.Series(S.demand if demand is None else demand, dtype=float)
     weights = demand / demand.sum() if demand.sum() > 0 else demand
     value = pd.Series(S.value_weight, dtype=float)  # shares of product value (spec §8), e.g. given as 40, 60
     value = value / value.sum() if value.sum() > 0 else value
@@ -84,9 +87,19 @@ def cost_breakdown(solution: Solution) -> dict[str, float]:
 
 def local_content_report(S: Sets, solution: Solution) -> pd.DataFrame:
     """Per local-content rule (scope "region" of sale or "plant"): required and achieved
-    share, and whether the rule binds (achieved share at its minimum)."""
+    share, and whether the rule binds (achieved share at its minimum). With demand scenarios
+    (a ``scenario`` column in the flows), a row per rule and scenario."""
+    proc = solution.procurement
+    if "scenario" not in proc.columns:
+        return _local_content(S, proc)
+    return pd.concat([_local_content(S, flows).assign(scenario=name)
+                      for name, flows in proc.groupby("scenario", sort=False)], ignore_index=True)
+
+
+def _local_content(S: Sets, procurement: pd.DataFrame) -> pd.DataFrame:
+    """:func:`local_content_report` of one set of supplier flows."""
     rows = []
-    proc = solution.procurement.assign(
+    proc = procurement.assign(
         supplier_region=lambda d: d["supplier"].map(S.supplier_region),
         market=lambda d: d["segment"].map(S.segment_region),
         list_value=lambda d: [S.breaks[s, k][0].price + S.ship[s, p]

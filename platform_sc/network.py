@@ -23,6 +23,7 @@ from .extract import Solution
 from .io import Instance, read
 from .measures import cost_breakdown
 from .sets import Sets
+from .uncertainty import scenario_name, scenario_view
 from .validate import validate
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,13 @@ def configuration_table(S: Sets, solution: Solution) -> pd.DataFrame:
     return out
 
 
-def draw_network(source, solution: Solution, title: str | None = None) -> Figure:
-    """Draw the supply network of ``solution`` for an instance (Sets, Instance or path)."""
+def draw_network(source, solution: Solution, title: str | None = None, scenario: str | None = None) -> Figure:
+    """Draw the supply network of ``solution`` for an instance (Sets, Instance or path). A
+    solution with demand scenarios is drawn for one, ``scenario`` (default the first), named
+    in the title and the cost."""
     S = _sets(source)
+    scenario = scenario_name(solution, scenario)
+    solution = scenario_view(solution, scenario)
     regions = _regions(S)
     color = {r: REGION_COLORS[i % len(REGION_COLORS)] for i, r in enumerate(regions)}
     selected = set(solution.suppliers["supplier"])
@@ -182,7 +187,7 @@ def draw_network(source, solution: Solution, title: str | None = None) -> Figure
     ax.set_xlim(-0.75, 2.7)
     ax.set_ylim(bottom - 1.0, head + 1.2)
 
-    _side_panel(side, S, solution, cfg, fs + 1)
+    _side_panel(side, S, solution, cfg, fs + 1, "Total cost" if scenario is None else f"Cost in scenario {scenario}")
     handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=color[r], markeredgecolor="black",
                       markersize=7, label=r) for r in regions]
     handles += [Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="grey",
@@ -191,16 +196,17 @@ def draw_network(source, solution: Solution, title: str | None = None) -> Figure
                 Line2D([], [], color=UNUSED, linewidth=0.8, linestyle=":", label="allowed, unused")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(handles),
               fontsize=fs + 0.5, frameon=False)
-    fig.suptitle(title or f"Supply network — {S.instance.name}", fontsize=12)
+    title = title or f"Supply network — {S.instance.name}"
+    fig.suptitle(title if scenario is None else f"{title} — demand scenario {scenario}", fontsize=12)
     log.debug("drew %d nodes, %d used arcs", G.number_of_nodes(), len(used))
     return fig
 
 
-def _side_panel(ax, S: Sets, solution: Solution, cfg: pd.DataFrame, fs: float) -> None:
-    """Text panel: total cost, options developed per module, configurations offered."""
+def _side_panel(ax, S: Sets, solution: Solution, cfg: pd.DataFrame, fs: float, cost_label: str) -> None:
+    """Text panel: cost, options developed per module, configurations offered."""
     lines = []
     costs = cost_breakdown(solution)
-    lines.append(f"Total cost  {sum(costs.values()):,.0f}")
+    lines.append(f"{cost_label}  {sum(costs.values()):,.0f}")
     lines.append("")
     lines.append("Options developed (levels)")
     dev = solution.developed.groupby("module")["level"].apply(lambda v: sorted(int(x) for x in v))

@@ -9,7 +9,7 @@ import logging
 import time
 from pathlib import Path
 
-from .errors import SolveError
+from .errors import InputError, Problem, SolveError
 from .decomposition import solve_decomposition
 from .exact import solve_exact
 from .io import Instance, read
@@ -20,7 +20,7 @@ from .sets import Sets
 from .monolithic import solve_monolithic
 from .result import RunResult, SolveOptions
 from .solve import relative_gap
-from .uncertainty import TABLE as DEMAND_SCENARIOS, scenario_parts, scenario_view, solve_stochastic
+from .uncertainty import TABLE as DEMAND_SCENARIOS, scenario_parts, solve_stochastic
 from .validate import validate
 from .verify import require_feasible
 
@@ -53,8 +53,9 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
     if opts.method not in METHODS:
         raise ValueError(f"unknown method {opts.method!r} (choose from {', '.join(METHODS)})")
     if DEMAND_SCENARIOS in inst and opts.method not in ("auto", "stochastic"):
-        raise ValueError(f"the instance has demand scenarios ({DEMAND_SCENARIOS}): solve it with method "
-                         "auto or stochastic, or remove the table to plan for its nominal demand")
+        raise InputError([Problem(inst.where(DEMAND_SCENARIOS), None, None, "the instance has demand scenarios: "
+                                  f"solve it with method auto or stochastic, not {opts.method}, or remove the "
+                                  "table to plan for its nominal demand")])
     result = METHODS[opts.method](S, opts)
     timings["build"], timings["solve"] = result.build_seconds, result.solve_seconds
     if result.solution is None:
@@ -72,7 +73,8 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
         raise SolveError(f"objective {result.objective} differs from the recomputed cost {recomputed}")
     result.objective = recomputed
     result.gap = relative_gap(result.objective, result.lower_bound)
-    result.metrics = platform_measures(S, result.solution)
+    expected = {m: sum(probability * S_part.demand[m] for probability, S_part, _ in parts) for m in S.segments}
+    result.metrics = platform_measures(S, result.solution, demand=expected)
     if "local_content" in inst or "plant_local_content" in inst:
         result.details["local_content"] = local_content_report(S, result.solution).to_dict("records")
     timings["verify_measure"] = time.perf_counter() - t
@@ -93,7 +95,6 @@ def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: st
         t = time.perf_counter()
         result.solution.write(out)
         configurations(result.solution).to_csv(Path(out) / "configurations.csv", lineterminator="\n")
-        # with demand scenarios: the first scenario's flows
-        save(draw_network(inst, scenario_view(result.solution)), Path(out) / "network", formats=("png",))
+        save(draw_network(inst, result.solution), Path(out) / "network", formats=("png",))
         result.timings["write_plot"] = time.perf_counter() - t
     return result

@@ -4,6 +4,7 @@ Pure functions of the DataFrame :func:`platform_sc.batch.read_results` returns: 
 touch a model or a solver, and return :class:`matplotlib.figure.Figure` objects (no pyplot,
 so no GUI backend is ever needed). Only scenarios with a solution (objective not null) are
 plotted; each point is the mean over the factors not shown, with min–max bars for the spread.
+Each figure says how many of them are time-limited incumbents, not proven optimal.
 """
 from __future__ import annotations
 
@@ -93,6 +94,14 @@ def solved(df: pd.DataFrame) -> pd.DataFrame:
     if out.empty:
         raise ValueError("no solved scenarios to plot (every objective is empty)")
     return out
+
+
+def solved_note(data: pd.DataFrame) -> str:
+    """How many scenarios a figure averages, and how many of them are time-limited incumbents
+    (not proven optimal: their costs are upper bounds), as the report says in its text."""
+    unproven = int((data["status"] != "optimal").sum()) if "status" in data.columns else 0
+    return f"{len(data)} solved scenarios" + (f", {unproven} not proven optimal (time-limited incumbents)"
+                                              if unproven else "")
 
 
 def discount(df: pd.DataFrame) -> pd.Series:
@@ -198,8 +207,7 @@ def paper_graph(df: pd.DataFrame, measure: str) -> Figure:
             found.setdefault(l, h)
     labels = [l for l in order if l in found]  # segments ascending, with discount first
     handles = [found[l] for l in labels]
-    n = len(data)
-    note = f"mean over the other factors ({n} solved scenarios); bars: min–max"
+    note = f"mean over the other factors ({solved_note(data)}); bars: min–max"
     # one legend column per segment count (with / without discount stacked), as wide as fits
     ncol = max(1, min(len(labels) // len(variants) or 1, int(fig.get_figwidth() // 2.6)))
     fig.legend(handles, labels, loc="outside lower center", ncol=ncol, fontsize=9,
@@ -244,8 +252,9 @@ def factor_plot(df: pd.DataFrame, y: str, x: str, by: str | None = None) -> Figu
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(f"{measure_label(y, word).split(' (')[0]} by {measure_label(x).split(' (')[0].lower()}"
                  + (f" and {by}" if by else ""), fontsize=11)
+    note = solved_note(data).replace(", ", ",\n")  # a narrow legend
     fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", fontsize=9, frameon=False,
-               title=f"mean of {len(data)} solved\nscenarios; bars: min–max", title_fontsize=8)
+               title=f"mean of {note};\nbars: min–max", title_fontsize=8)
     return fig
 
 

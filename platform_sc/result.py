@@ -1,7 +1,8 @@
 """The typed options of a solve and the result every solving method returns."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
 
 from .extract import Solution
 from .solve import DEFAULT_GAP
@@ -47,9 +48,8 @@ class RunResult:
     starts: dict | None = field(default=None, repr=False)  # decomposition: its Z''(j) solutions (MIP starts)
 
     def summary(self) -> dict:
-        """JSON-ready summary (no tables, no model)."""
-        out = asdict(self)
-        out.pop("solution")
-        out.pop("model")
-        out.pop("starts")
-        return out
+        """JSON-ready summary (no tables, no model): a copy of the other fields only."""
+        return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self) if f.name not in _NOT_SUMMARISED}
+
+
+_NOT_SUMMARISED = ("solution", "model", "starts")

@@ -15,10 +15,12 @@ each) plus non-anticipativity rows x_ω = x_1 for the first-stage variables.
 Input: the optional table ``demand_scenarios.csv`` (``scenario,probability,region,
 demand_scale``): in scenario ω every segment of ``region`` has its demand multiplied by
 ``demand_scale`` (regions not listed keep theirs). Also reported: the wait-and-see value
-Σ π_ω Z*_ω (each scenario planned alone) and EVPI = Z_stoch − wait-and-see, the most a
+Σ π_ω Z*_ω (each scenario planned alone; None unless every such solve is proven optimal,
+its lower bound ``wait_and_see_bound`` always) and EVPI = Z_stoch − wait-and-see, the most a
 perfect demand forecast is worth (as the range [evpi_low, evpi_high] the bounds prove). That
-is one more solve per scenario, within the same time limit; ``SolveOptions.wait_and_see =
-False`` (``--no-wait-and-see``) skips it.
+is one more solve per scenario, sharing what is left of the time limit;
+``SolveOptions.wait_and_see = False`` (``--no-wait-and-see``) skips it. Probabilities are
+normalised to sum to exactly 1 (validation allows 1e-6 off).
 """
 from __future__ import annotations
 
@@ -77,6 +79,8 @@ def _scaled_scenarios(S: Sets) -> list[DemandScenario]:
     table = S.instance[TABLE]
     base = Instance({t: f for t, f in S.instance.tables.items() if t != TABLE}, S.instance.name,
                     dict(S.instance.source), S.instance.row_offset, dict(S.instance.lines))
+    # validation accepts a sum within 1e-6 of 1; first-stage costs count Σπ times, so make it 1
+    total = table.groupby("scenario", sort=False)["probability"].first().sum()
     out = []
     for name, rows in table.groupby("scenario", sort=False):
         try:
@@ -84,7 +88,7 @@ def _scaled_scenarios(S: Sets) -> list[DemandScenario]:
         except InputError as exc:
             raise InputError([Problem(p.source, p.row, p.column, f"in demand scenario {name!r}: {p.message}")
                               for p in exc.problems]) from None
-        out.append(DemandScenario(str(name), float(rows["probability"].iloc[0]), Sets(scaled)))
+        out.append(DemandScenario(str(name), float(rows["probability"].iloc[0] / total), Sets(scaled)))
     return out
 
 
@@ -110,19 +114,29 @@ def build_extensive_form(scenarios: list[DemandScenario]) -> pyo.ConcreteModel:
 
 
 def combine_scenarios(names: list[str], solutions: list[Solution]) -> Solution:
-    """First-stage tables of the first scenario; second-stage tables stacked with a
-    ``scenario`` column."""
+    """First-stage tables of the first scenario, plants of all; second-stage tables stacked
+    with a ``scenario`` column. Each scenario lists the plants its flows use and those paid
+    for: a plant set up at no cost is missing from the scenarios where it is idle."""
     first = solutions[0].tables()
+    plants = pd.concat([s.plants for s in solutions], ignore_index=True)
+    first["plants"] = plants.drop_duplicates("plant").sort_values("plant", ignore_index=True)
     for t in SECOND_STAGE_TABLES:
         first[t] = pd.concat([s.tables()[t].assign(scenario=n) for n, s in zip(names, solutions)], ignore_index=True)
     return Solution(**first)
 
 
+def scenario_name(solution: Solution, name: str | None = None) -> str | None:
+    """``name``, or the first demand scenario of ``solution``; None without scenarios."""
+    if "scenario" not in solution.assembly.columns:
+        return None
+    return solution.assembly["scenario"].iloc[0] if name is None else name
+
+
 def scenario_view(solution: Solution, name: str | None = None) -> Solution:
     """The solution of one demand scenario (default: the first); unchanged without scenarios."""
-    if "scenario" not in solution.assembly.columns:
+    name = scenario_name(solution, name)
+    if name is None:
         return solution
-    name = solution.assembly["scenario"].iloc[0] if name is None else name
     tables = solution.tables()
     for t in SECOND_STAGE_TABLES:
         frame = tables[t]
@@ -140,7 +154,8 @@ def scenario_parts(S: Sets, solution: Solution) -> list[tuple[float, Sets, Solut
 def solve_stochastic(S: Sets, opts: SolveOptions) -> RunResult:
     """Solve the extensive form (module docstring); details per scenario and EVPI."""
     if TABLE not in S.instance:
-        raise ValueError(f"method 'stochastic' needs the {TABLE} table (scenario,probability,region,demand_scale)")
+        raise InputError([Problem(S.instance.where(TABLE), None, None, f"method 'stochastic' needs the {TABLE} "
+                                  "table (scenario,probability,region,demand_scale)")])
     t0 = time.perf_counter()
     scenarios = demand_scenarios(S)
     model = build_extensive_form(scenarios)
@@ -156,26 +171,36 @@ def solve_stochastic(S: Sets, opts: SolveOptions) -> RunResult:
             row["cost"] = pyo.value(b.total_cost.expr)
         if opts.wait_and_see:
             deadline = None if opts.time_limit is None else t0 + opts.time_limit
-            details.update(_wait_and_see(scenarios, opts, res, deadline))
+            details.update(_wait_and_see(scenarios, opts, res, deadline, details["scenarios"]))
     return RunResult(res.status, "stochastic", res.objective, res.lower_bound, res.gap, build,
                      time.perf_counter() - t0 - build, certificate=certificate_of(res.status, res.lower_bound),
                      details=details, solution=solution, model=model)
 
 
-def _wait_and_see(scenarios: list[DemandScenario], opts: SolveOptions, res, deadline: float | None) -> dict:
-    """Σ π_ω Z*_ω, each scenario planned alone, and the range EVPI is proven to lie in; the
-    scenario solves share what is left of the time limit (None values when it runs out)."""
+def _wait_and_see(scenarios: list[DemandScenario], opts: SolveOptions, res, deadline: float | None,
+                  rows: list[dict]) -> dict:
+    """Σ π_ω Z*_ω, each scenario planned alone, and the range EVPI is proven to lie in. The
+    scenario solves share what is left of the time limit, each an equal part of what the
+    previous ones leave (None values when it runs out). The value is reported only when every
+    solve is proven optimal, its lower bound always; ``rows`` get each solve's status, cost
+    and bound."""
     from .pipeline import solve_auto  # the best method for each deterministic scenario
     alone = []
-    for sc in scenarios:
+    for i, sc in enumerate(scenarios):
         left = None if deadline is None else deadline - time.perf_counter()
         if left is not None and left < 1.0:
             log.warning("no time left for the wait-and-see solves; EVPI not reported")
             return {"wait_and_see": None}
-        alone.append(solve_auto(sc.sets, replace(opts, time_limit=left)))
+        share = None if left is None else left / (len(scenarios) - i)
+        alone.append(solve_auto(sc.sets, replace(opts, time_limit=share)))
+    for row, r in zip(rows, alone):
+        row.update(alone_status=r.status, alone_cost=r.objective, alone_bound=r.lower_bound)
     if any(r.objective is None or r.lower_bound is None for r in alone) or res.lower_bound is None:
         return {"wait_and_see": None}
     ws = sum(sc.probability * r.objective for sc, r in zip(scenarios, alone))
     ws_bound = sum(sc.probability * r.lower_bound for sc, r in zip(scenarios, alone))
-    return {"wait_and_see": ws, "evpi_low": max(0.0, res.lower_bound - ws),
-            "evpi_high": max(0.0, res.objective - ws_bound)}
+    proven = all(r.status == "optimal" for r in alone)
+    if not proven:
+        log.warning("a wait-and-see solve was not proven optimal: only the bound %g is reported", ws_bound)
+    return {"wait_and_see": ws if proven else None, "wait_and_see_bound": ws_bound,
+            "evpi_low": max(0.0, res.lower_bound - ws), "evpi_high": max(0.0, res.objective - ws_bound)}

@@ -1,4 +1,5 @@
-"""Check a solution against the full constraint set (2)–(13), independently of any model.
+"""Check a solution against the full constraint set (2)–(13) and the rules (spec §10),
+independently of any model.
 
 Works on the solution tables alone, so it checks assembled decomposition solutions, and
 also cross-checks the model builder itself. Option flows per plant->segment arc are
@@ -11,6 +12,7 @@ from collections import defaultdict
 from .errors import SolveError
 from .extract import Solution
 from .measures import local_content_report
+from .rules import rule_table
 from .sets import Sets
 
 
@@ -103,6 +105,30 @@ def check_solution(S: Sets, sol: Solution, rel_tol: float = 1e-6) -> list[str]:
     for r in local_content_report(S, sol).itertuples():
         if r.achieved_share < r.min_share - rel_tol:
             bad.append(f"(rule) local content of {r.scope} {r.name}: {r.achieved_share:.6g} below {r.min_share:g}")
+    return bad + _rule_violations(S, sol)
+
+
+def _rule_violations(S: Sets, sol: Solution) -> list[str]:
+    """plant_rules, supplier_rules and module_rules (supplier counts, single sourcing)."""
+    bad = []
+    selected = set(sol.suppliers["supplier"])
+    for table, key, chosen, on, state, verbs in (
+            ("plant_rules", "plant", set(sol.plants["plant"]), "open", "set up", ("opens", "closes")),
+            ("supplier_rules", "supplier", selected, "selected", "selected", ("selects", "excludes"))):
+        for r in rule_table(S, table):
+            is_on = r[key] in chosen
+            if is_on != (r["status"] == on):
+                bad.append(f"(rule) {key} {r[key]} is {'' if is_on else 'not '}{state}, {table} {verbs[is_on]} it")
+    tooled_at = sol.tooling.groupby("option")["supplier"].nunique()
+    for r in rule_table(S, "module_rules"):
+        j = r["module"]
+        n = sum(S.supplier_module[s] == j for s in selected)
+        if not r["min_suppliers"] <= n <= r["max_suppliers"]:
+            bad.append(f"(rule) module {j}: {n} suppliers selected, module_rules allows "
+                       f"{r['min_suppliers']:g} to {r['max_suppliers']:g}")
+        if str(r["single_sourcing"]) == "1":
+            bad += [f"(rule) option {k} is tooled at {n_k} suppliers, module {j} is single-sourced"
+                    for k, n_k in tooled_at.items() if S.option_module[k] == j and n_k > 1]
     return bad
 
 

@@ -88,6 +88,15 @@ def test_factor_plot():
     assert len(series(fig.axes[0])) == 1 and fig.axes[0].get_ylabel() == "Solve time (s)"
 
 
+def test_time_limited_incumbents_are_counted_in_the_figures():
+    df = synthetic()
+    df.loc[[0, 5], "status"] = "time_limit"
+    notes = [plots.paper_graph(df, "objective").legends[0].get_title().get_text(),
+             plots.factor_plot(df, "objective", "config").legends[0].get_title().get_text()]
+    assert all("2 not proven optimal" in n for n in notes)
+    assert "proven" not in plots.paper_graph(synthetic(), "objective").legends[0].get_title().get_text()
+
+
 def test_errors():
     df = synthetic()
     with pytest.raises(ValueError, match="unknown graph"):

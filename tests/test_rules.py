@@ -160,3 +160,36 @@ def test_a_plant_forced_open_is_set_up_and_paid_even_when_idle(tiny, method):
     res = run(inst, SolveOptions(method=method, gap=1e-9))
     assert res.status == "optimal" and res.objective == pytest.approx(905.0)
     assert list(res.solution.plants.plant) == ["P1", "P2"] and set(res.solution.assembly.plant) == {"P1"}
+
+
+def test_the_checker_enforces_every_rule(tiny):
+    # with_remote_supplier, SAX excluded, SB selected, at most one A supplier, A single-sourced,
+    # P1 open, an extra plant P2 closed: solved (755 by hand above), then each table tampered.
+    frames = with_remote_supplier(tiny)
+    add(frames, "plants", [{"plant": "P2", "region": "R1", "capacity": 100, "setup_cost": 50}])
+    frames["plant_rules"] = pd.DataFrame([{"plant": "P1", "status": "open"}, {"plant": "P2", "status": "closed"}])
+    frames["supplier_rules"] = pd.DataFrame([{"supplier": "SAX", "status": "excluded"},
+                                             {"supplier": "SB", "status": "selected"}])
+    frames["module_rules"] = pd.DataFrame([{"module": "A", "min_suppliers": 1, "max_suppliers": 1,
+                                            "single_sourcing": "1"}])
+    inst = from_frames(frames)
+    S, sol = Sets(validate(inst)), run(inst, MONO).solution
+    assert check_solution(S, sol) == []
+
+    def violations(table, frame):
+        return "\n".join(check_solution(S, type(sol)(**{**sol.tables(), table: frame})))
+    assert "(rule) plant P2 is set up, plant_rules closes it" in violations(
+        "plants", pd.concat([sol.plants, sol.plants.assign(plant="P2")]))
+    assert "(rule) plant P1 is not set up, plant_rules opens it" in violations("plants", sol.plants.iloc[:0])
+    more = violations("suppliers", pd.concat([sol.suppliers, sol.suppliers.query("supplier == 'SA'").assign(
+        supplier="SAX")]))
+    assert "(rule) supplier SAX is selected, supplier_rules excludes it" in more
+    assert "(rule) module A: 2 suppliers selected, module_rules allows 1 to 1" in more
+    fewer = violations("suppliers", sol.suppliers.query("supplier == 'SA'"))
+    assert "(rule) supplier SB is not selected, supplier_rules selects it" in fewer
+    assert "(rule) module A: 0 suppliers selected" not in fewer
+    assert "(rule) module A: 0 suppliers selected, module_rules allows 1 to 1" in violations(
+        "suppliers", sol.suppliers.query("supplier == 'SB'"))
+    tooled = sol.tooling.query("option == 'A2'")
+    assert "(rule) option A2 is tooled at 2 suppliers, module A is single-sourced" in violations(
+        "tooling", pd.concat([sol.tooling, tooled.assign(supplier="SAX")]))

@@ -89,3 +89,16 @@ def test_a_negative_time_limit_is_refused_not_ignored():
     assert out.exit_code == 2 and "--time-limit" in out.output
     with pytest.raises(ValueError, match="does not accept the time limit -1"):
         run(DATA / "tiny", SolveOptions(method="monolithic", time_limit=-1))
+
+
+def test_the_summary_leaves_the_model_and_tables_uncopied():
+    from platform_sc.result import RunResult
+
+    class Uncopiable:
+        def __deepcopy__(self, memo):
+            raise AssertionError("copied")
+    res = RunResult("optimal", "exact", 1.0, 1.0, 0.0, 0.0, 0.0, details={"a": [1]}, model=Uncopiable(),
+                    solution=Uncopiable(), starts={"x": Uncopiable()})
+    summary = res.summary()
+    assert summary["details"] == {"a": [1]} and summary["details"] is not res.details
+    assert not {"model", "solution", "starts"} & set(summary)

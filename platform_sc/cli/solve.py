@@ -17,9 +17,17 @@ def _money(x) -> str:
     return "-" if x is None else f"{x:,.2f}"
 
 
+def _cost_label(result) -> str:
+    """What the objective is: a (expected, with demand scenarios) total cost, or an upper
+    bound on it when a solution is not proven optimal."""
+    cost = "expected total cost" if result.method == "stochastic" else "total cost"
+    proven = result.status == "optimal" or result.objective is None
+    return f"{cost:<13} " if proven else f"incumbent (upper bound on {cost}) "
+
+
 def format_result(result) -> str:
     lines = [f"status        {result.status}  (method {result.method}, certificate {result.certificate})",
-             f"total cost    {_money(result.objective)}",
+             f"{_cost_label(result)}{_money(result.objective)}",
              f"lower bound   {_money(result.lower_bound)}",
              f"gap           {'-' if result.gap is None else f'{result.gap:.2e}'}",
              f"time          build {result.build_seconds:.2f}s, solve {result.solve_seconds:.2f}s"]
