@@ -159,6 +159,7 @@ def map_problems(S: Sets, problems: list[Problem], deadline: float | None, worke
     solution of every module, a feasible incumbent: on GG/72/3M/high/dev-low/pb4 the
     interior and the chassis had taken the whole minute and the body, whose first
     solution takes 0.4 s, never started."""
+    workers = workers if _may_spawn(workers) else 1
     order = _longest_first(problems)[::1 if workers > 1 else -1]
     lanes = max(1, workers - 1)  # the processes other than the first problem's
     rounds = max(1, -(-(len(order) - 1) // lanes))
@@ -221,6 +222,22 @@ def _spawn(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=ignore_ctrl_c)
 
 
+def _may_spawn(workers: int) -> bool:
+    """More than one process asked for, and this process may start them: a daemonic one (a
+    Dask worker's, by default) may not, so its module problems run one after another."""
+    global _daemon_warned
+    if workers > 1 and mp.current_process().daemon:
+        if not _daemon_warned:
+            log.warning("this process is daemonic (a Dask worker? set distributed.worker.daemon: false) and "
+                        "cannot start module processes: the module problems run one after another")
+            _daemon_warned = True
+        return False
+    return workers > 1
+
+
+_daemon_warned = False
+
+
 def ignore_ctrl_c() -> None:
     """In a child process: Ctrl-C (sent to the whole terminal's process group) is the
     parent's to handle; it stops the children itself (:func:`stop_now`)."""
@@ -238,7 +255,7 @@ def shared_workers(S: Sets, workers: int):
     if outer is not None and outer.S is S:
         yield outer
         return
-    if workers <= 1:
+    if not _may_spawn(workers):
         yield None
         return
     kept = _kept is not None and _kept[1] <= workers
@@ -268,7 +285,7 @@ def keep_workers(workers: int):
     imports, Pyomo's first model) once, not per instance. Nested blocks keep the outer
     block's processes; ``workers`` ≤ 1 keeps none."""
     global _kept
-    if workers <= 1 or _kept is not None:
+    if not _may_spawn(workers) or _kept is not None:
         yield
         return
     _kept = [_spawn(workers), workers]  # the processes are replaced if one dies (shared_workers)

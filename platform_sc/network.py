@@ -260,7 +260,7 @@ def from_store(db, scenario_id: str) -> tuple[Instance, Solution]:
     point = {k: _factor_value(k, row[k]) for k in FACTORS}
     if "params" in row.index and isinstance(row["params"], str):
         point["params"] = row["params"]
-    with ResultsStore(db) as store:
+    with ResultsStore(db, read_only=True) as store:
         try:
             tables = {f.name: store.table(scenario_id, f.name) for f in fields(Solution)}
         except KeyError as exc:

@@ -117,8 +117,10 @@ def test_dask_local_cluster_matches_local(tmp_path, reference):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        summary = run_batch(load_grid(GRID), tmp_path / "d.sqlite", dask_scheduler=cluster.scheduler_address,
-                            progress=False)
+        # module processes asked for: Dask's daemonic worker processes cannot start them, and
+        # every scenario failed ("daemonic processes are not allowed to have children")
+        summary = run_batch(load_grid(GRID), tmp_path / "d.sqlite", SolveOptions(workers=2),
+                            dask_scheduler=cluster.scheduler_address, progress=False)
     assert summary.done == 8
     table = read_results(tmp_path / "d.sqlite").set_index("id").sort_index()
     assert list(table.index) == list(reference.index)
@@ -186,7 +188,8 @@ def test_a_store_that_is_not_a_results_database_is_refused(tmp_path):
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE t (x)")
     con.close()
-    for db, message in ((text, "is not a results database"), (other, "not a results database (its tables: t)")):
+    for db, message in ((text, "cannot be opened as a results database (file is not a database"),
+                        (other, "not a results database (its tables: t)")):
         proc = subprocess.run(_cli("batch", str(GRID), "--db", str(db), "--no-progress"), capture_output=True,
                               text=True, timeout=120)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
@@ -296,3 +299,17 @@ def test_markdown_export_keeps_one_line_per_scenario():
     from platform_sc.cli.batch import markdown_table
     table = markdown_table(pd.DataFrame({"id": ["a"], "error": ["ValueError: x | y\nTraceback ..."]}))
     assert table.splitlines()[2] == "| a | ValueError: x \\| y<br>Traceback ... |"
+
+
+def test_reading_a_store_changes_nothing_in_it(tmp_path):
+    # read_results (results, plot, report, draw) opened the store for writing: it set WAL
+    # mode and created missing tables, and failed on a store in a read-only place
+    db = tmp_path / "r.sqlite"
+    run_batch(load_grid(GRID)[:1], db, progress=False)
+    con = sqlite3.connect(db)
+    con.execute("DROP TABLE meta")  # as in a store written before the meta table existed
+    con.close()
+    assert len(read_results(db)) == 1
+    con = sqlite3.connect(db)
+    assert "meta" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()

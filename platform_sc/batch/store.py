@@ -53,20 +53,30 @@ def _params_of(factors: dict) -> str:
 class ResultsStore:
     """The SQLite store of one batch (see module docstring)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
+        """Open (or, unless ``read_only``, create) the store at ``path``; read-only opens
+        change nothing in the file, so stores in read-only places can be read."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        if read_only:
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
             tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise InputError([Problem(str(self.path), None, None, f"is not a results database ({exc})")]) from None
-        if tables and "scenarios" not in tables:  # another program's database: leave it alone
+            raise InputError([Problem(str(self.path), None, None, f"cannot be opened as a results database "
+                                      f"({exc}; not a results database, or not "
+                                      f"{'readable' if read_only else 'writable'} here)")]) from None
+        if (tables or read_only) and "scenarios" not in tables:  # another program's database: leave it alone
             self.db.close()
             raise InputError([Problem(str(self.path), None, None, "is an SQLite database but not a results "
-                                      f"database (its tables: {', '.join(sorted(tables))})")])
+                                      f"database (its tables: {', '.join(sorted(tables)) or 'none'})")])
+        if read_only:
+            return
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
@@ -147,7 +157,7 @@ class ResultsStore:
 
     def frame(self) -> pd.DataFrame:
         """One row per scenario: factors as columns, then results, costs and measures."""
-        raw = pd.read_sql_query("SELECT * FROM scenarios ORDER BY id", self.db).drop(columns="details")
+        raw = pd.read_sql_query("SELECT * FROM scenarios ORDER BY id", self.db).drop(columns="details", errors="ignore")
         factors = pd.DataFrame([json.loads(f) for f in raw.pop("factors")], index=raw.index)
         return pd.concat([raw[["id"]], factors, raw.drop(columns="id")], axis=1)
 
@@ -174,7 +184,7 @@ def read_results(db: str | Path) -> pd.DataFrame:
     """The scenario table of a batch: the export columns first, then everything else."""
     if not Path(db).exists():
         raise FileNotFoundError(f"results database {db} does not exist")
-    with ResultsStore(db) as store:
+    with ResultsStore(db, read_only=True) as store:
         df = store.frame()
     front = [c for c in EXPORT_COLUMNS if c in df.columns]
     return df[front + [c for c in df.columns if c not in front]]
