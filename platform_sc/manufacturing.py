@@ -25,6 +25,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from .errors import SolveError
+from .model import no_flow_on_unservable_arcs
 from .rules import forced_open, rule_table
 from .sets import Sets
 from .solve import solve_model
@@ -57,9 +58,7 @@ def _configuration_model(S: Sets, unit_cost: dict, open_set=None) -> pyo.Concret
     fixed = forced if open_set is None else {p: p in open_set for p in S.plants}
     for p, is_open in fixed.items():
         m.mps[p].fix(1 if is_open else 0)
-    for a in arcs:  # an arc no supplier can serve carries nothing in any solution (the
-        if a not in S.servable:  # paper's plant costs alone could pick it: Z''(j) infeasible)
-            m.fin[a].fix(0)
+    no_flow_on_unservable_arcs(m, S, arcs)  # plant costs alone could pick one: Z''(j) infeasible
     return m
 
 

@@ -349,6 +349,14 @@ def price_break_range(m, S, I):
 
 # ----- objective -------------------------------------------------------------------------
 
+def no_flow_on_unservable_arcs(m, S: Sets, arcs) -> None:
+    """fin[p,m] = 0 on arcs outside ``Sets.servable``: for some module no supplier shipping to
+    p makes an option segment m accepts, so no solution carries units there."""
+    for a in arcs:
+        if a not in S.servable:
+            m.fin[a].fix(0)
+
+
 def total_cost(m, S, I, scale: float):
     """(1) development + plant setup + assembly/distribution + supplier selection + tooling
     + procurement.
@@ -413,9 +421,7 @@ def build_model(instance: Instance | Sets, modules=None, manufacturing_scale: fl
         m.mss = pyo.Var(I.MSS, domain=pyo.NonNegativeReals)
         for family in MANUFACTURING_FAMILIES:
             family(m, S, I)
-        for a in I.ARCS:  # no supplier of some module reaches a's plant with an option a's
-            if a not in S.servable:  # segment accepts: nothing can flow (a module alone, Z(j), would not know)
-                m.fin[a].fix(0)
+        no_flow_on_unservable_arcs(m, S, I.ARCS)  # a module alone, Z(j), would not know
     else:
         for p in I.PLANTS:
             m.mps[p].fix(1)

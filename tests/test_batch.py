@@ -85,7 +85,7 @@ def test_failures_are_recorded_not_fatal(tmp_path):
     again = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False)
     assert (again.skipped, again.done, again.failed) == (3, 0, 0)
     assert again.statuses == {"optimal": 2, "error": 1}  # the failure kept is still reported
-    retry = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False, retry_failed=True)
+    retry = run_batch([broken] + points, tmp_path / "f.sqlite", workers=1, progress=False, retry=("error",))
     assert (retry.skipped, retry.failed) == (2, 1)
 
 
@@ -154,6 +154,11 @@ def test_time_limited_scenarios_are_stored_as_such(tmp_path):
     assert row["status"] == "time_limit"
     if pd.notna(row["objective"]):  # an incumbent was found: its bound and gap are kept
         assert row["lower_bound"] < row["objective"] and row["gap"] > 0
+    assert run_batch([point], tmp_path / "t.sqlite", progress=False).skipped == 1
+    again = run_batch([point], tmp_path / "t.sqlite", progress=False, retry=("time_limit",))  # without a limit
+    assert again.done == 1 and again.statuses == {"optimal": 1}
+    with ResultsStore(tmp_path / "t.sqlite") as store:  # each row says how it was solved
+        assert store.details(point["id"])["options"]["time_limit"] is None
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, a job scheduler's kill

@@ -106,14 +106,14 @@ def _terminate(signum, frame) -> None:
     os._exit(128 + signum)
 
 
-def _pending(points: list[dict], store: ResultsStore, retry_failed: bool) -> list[dict]:
-    finished = store.ids(exclude_status="error") if retry_failed else store.ids()
+def _pending(points: list[dict], store: ResultsStore, retry: tuple[str, ...]) -> list[dict]:
+    finished = store.ids(exclude=retry)
     todo = [p for p in points if point_id(p) not in finished]
     return sorted(todo, key=expected_work, reverse=True)
 
 
 def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers: int = 1,
-              retry_failed: bool = False, dask_scheduler: str | None = None,
+              retry: tuple[str, ...] = (), dask_scheduler: str | None = None,
               progress: bool = True) -> BatchSummary:
     """Solve every point not yet in ``db``; returns counts (Ctrl-C stops cleanly)."""
     opts = opts or SolveOptions()
@@ -123,7 +123,7 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
         earlier = store.remember_options(options_of(opts))
         if earlier is not None:
             log.warning("the rows kept in %s were solved with %s; this run uses %s", db, earlier, options_of(opts))
-        todo = _pending(points, store, retry_failed)
+        todo = _pending(points, store, tuple(retry))
         bar = tqdm(total=len(todo), disable=not progress, unit="scenario", dynamic_ncols=True)
         counts = {"done": 0, "failed": 0, "busy": 0.0}
 

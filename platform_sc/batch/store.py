@@ -129,13 +129,9 @@ class ResultsStore:
                 counts[status] = counts.get(status, 0) + 1
         return counts
 
-    def ids(self, status: str | None = None, exclude_status: str | None = None) -> set[str]:
-        sql, args = "SELECT id FROM scenarios", ()
-        if status is not None:
-            sql, args = sql + " WHERE status = ?", (status,)
-        elif exclude_status is not None:
-            sql, args = sql + " WHERE status != ?", (exclude_status,)
-        return {r[0] for r in self.db.execute(sql, args)}
+    def ids(self, exclude: tuple[str, ...] = ()) -> set[str]:
+        """The scenarios kept here, but for those with a status in ``exclude``."""
+        return {i for i, status in self.db.execute("SELECT id, status FROM scenarios") if status not in exclude}
 
     def record(self, row: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
         """Write one scenario's row and its solution tables in a single transaction."""

@@ -28,16 +28,20 @@ def _stop(signum, frame):
               help="Processes per worker for a scenario's per-module problems (decomposition, exact), "
                    "kept for the whole batch.")
 @click.option("--retry-failed", is_flag=True, help="Re-run scenarios recorded with an error.")
+@click.option("--retry", "retry", multiple=True, metavar="STATUS",
+              help="Re-run scenarios recorded with STATUS (repeatable), e.g. time_limit with a longer "
+                   "--time-limit; the summary lists the statuses in the store.")
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", help="Submit to a Dask cluster instead.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @friendly_errors
-def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed, dask_scheduler, no_progress):
+def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed, retry, dask_scheduler,
+          no_progress):
     """Solve every grid point of SCENARIO_FILE; re-running resumes where it stopped."""
     points = load_grid(scenario_file, list(names) or None)
     previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
     try:
         summary = run_batch(points, db, replace(opts, workers=module_workers), workers=workers,
-                            retry_failed=retry_failed, dask_scheduler=dask_scheduler, progress=not no_progress)
+                            retry=(*retry, "error") if retry_failed else retry, dask_scheduler=dask_scheduler, progress=not no_progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "
