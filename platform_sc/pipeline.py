@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from .errors import InputError, Problem, SolveError
+from .extract import Solution
 from .decomposition import solve_decomposition
 from .exact import solve_exact
 from .io import Instance, read
 from .manufacturing import forced_flows
 from .measures import configurations, cost_breakdown, local_content_report, platform_measures
 from .rules import has_coupling_rules
+from .schema import TABLES
 from .sets import Sets
 from .monolithic import solve_monolithic
 from .result import RunResult, SolveOptions
@@ -85,6 +88,8 @@ def solve_instance(inst: Instance, opts: SolveOptions | None = None) -> RunResul
 def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: str | Path | None = None) -> RunResult:
     """load → validate → build → solve → extract → measure (→ write tables and plot to ``out``)."""
     t = time.perf_counter()
+    if out is not None:
+        check_output_folder(out)
     inst = source if isinstance(source, Instance) else read(source)
     load = time.perf_counter() - t
     result = solve_instance(inst, opts)
@@ -98,3 +103,14 @@ def run(source: str | Path | Instance, opts: SolveOptions | None = None, out: st
         save(draw_network(inst, result.solution), Path(out) / "network", formats=("png",))
         result.timings["write_plot"] = time.perf_counter() - t
     return result
+
+
+def check_output_folder(out: str | Path) -> None:
+    """Refuse an output folder holding an instance: some solution tables share their names
+    with input tables (plants, suppliers, price_breaks) and would overwrite them."""
+    solution_tables = {f.name for f in fields(Solution)}
+    inputs = sorted(t for t in TABLES if t not in solution_tables and (Path(out) / f"{t}.csv").exists())
+    if inputs:
+        raise InputError([Problem(str(out), None, None, f"holds an instance ({', '.join(f'{t}.csv' for t in inputs)}): "
+                                  "the solution tables would overwrite its plants, suppliers and price_breaks; "
+                                  "write them to another folder")])

@@ -203,7 +203,24 @@ def _max_flow(edges: list[tuple], demand: dict) -> float:
     return nx.maximum_flow_value(g, "src", "sink")
 
 
+def _without_ruled_out(t: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], str]:
+    """The tables without the suppliers supplier_rules excludes and the plants plant_rules
+    closes (they supply nothing), and a note for the messages if any were left out."""
+    out = dict(t)
+    gone = {key: {r for r, st in zip(t[table][key], t[table]["status"]) if st == status}
+            if table in t else set() for table, key, status in (("supplier_rules", "supplier", "excluded"),
+                                                                  ("plant_rules", "plant", "closed"))}
+    for table in ("suppliers", "supplier_options", "supplier_plant"):
+        out[table] = t[table][~t[table]["supplier"].isin(gone["supplier"])]
+    for table in ("plants", "plant_segment", "supplier_plant"):
+        out[table] = out[table][~out[table]["plant"].isin(gone["plant"])]
+    left = [what for what, ids in (("the suppliers supplier_rules excludes", gone["supplier"]),
+                                   ("the plants plant_rules closes", gone["plant"])) if ids]
+    return out, f" (without {' and '.join(left)})" if left else ""
+
+
 def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+    t, ruled = _without_ruled_out(t)
     demand = dict(zip(t["segments"]["segment"], t["segments"]["demand"]))
     total = sum(demand.values())
     ps = t["plant_segment"]
@@ -211,7 +228,7 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     for i, seg in t["segments"]["segment"].items():
         if seg not in served and demand[seg] > 0:
             rep.add("segments", i, "segment", f"segment {seg!r} has no plant allowed to serve it "
-                    "(no row in plant_segment)")
+                    f"(no row in plant_segment){ruled}")
     plant_cap = dict(zip(t["plants"]["plant"], t["plants"]["capacity"]))
     # segments with the same allowed plants are one sink node (same flows, a graph of a few nodes)
     plants_of: dict = {}
@@ -228,7 +245,7 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     if reach < total - 1e-6 * max(total, 1):
         rep.add("plants", None, "capacity",
                 f"plants can deliver at most {reach:,.0f} units over the allowed plant-segment arcs, "
-                f"but total demand is {total:,.0f}")
+                f"but total demand is {total:,.0f}{ruled}")
     sup = t["suppliers"]
     sp = t["supplier_plant"]
     for module in t["modules"]["module"]:
@@ -240,11 +257,11 @@ def _capacity(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         if flow < total - 1e-6 * max(total, 1):
             rep.add("suppliers", None, "capacity",
                     f"module {module!r}: suppliers can deliver at most {flow:,.0f} units through "
-                    f"the allowed arcs, but total demand is {total:,.0f}")
-    _options_reach(t, rep)
+                    f"the allowed arcs, but total demand is {total:,.0f}{ruled}")
+    _options_reach(t, rep, ruled)
 
 
-def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
+def _options_reach(t: dict[str, pd.DataFrame], rep: _Report, ruled: str) -> None:
     """Every (segment, module) needs an acceptable option that suppliers reaching the
     segment's plants can make, and make in the segment's whole volume (a segment gets one
     option per module, so one option's suppliers must cover its demand); and a segment
@@ -266,11 +283,11 @@ def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
         where = f"segment {row.segment!r}, module {row.module!r}"
         if row.row not in best:
             rep.add("thresholds", row.row, "min_level", f"{where}: no supplier that can reach this segment's "
-                    f"plants makes an option of level >= {row.min_level}")
+                    f"plants makes an option of level >= {row.min_level}{ruled}")
         elif best[row.row] < demand[row.segment] - 1e-9:
             rep.add("thresholds", row.row, "min_level", f"{where}: the suppliers of any acceptable option can "
                     f"make at most {best[row.row]:,.0f} units of it, but the segment needs "
-                    f"{demand[row.segment]:,.0f} of one option")
+                    f"{demand[row.segment]:,.0f} of one option{ruled}")
         else:
             continue
         flagged.add(row.segment)
@@ -281,7 +298,7 @@ def _options_reach(t: dict[str, pd.DataFrame], rep: _Report) -> None:
     for i, seg in t["segments"]["segment"].items():
         if demand[seg] > 0 and seg not in buildable | flagged:
             rep.add("segments", i, "segment", f"segment {seg!r}: none of its plants receives an acceptable "
-                    "option of every module (each module's suppliers reach only some of them)")
+                    f"option of every module (each module's suppliers reach only some of them){ruled}")
 
 
 def validate(inst: Instance) -> Instance:

@@ -145,7 +145,7 @@ def test_results_cli_exports(tmp_path, reference):
     assert md.stdout.startswith("| config | capability |") and md.stdout.count("\n") == 4
 
 
-def test_time_limited_scenarios_are_stored_as_such(tmp_path):
+def test_time_limited_scenarios_are_stored_as_such(tmp_path, caplog):
     from platform_sc.scenarios import point_id
     point = dict(load_grid(GRID)[0], config="CG", capability="high", segments=24, volume=1000000)
     point["id"] = point_id(point)
@@ -154,7 +154,9 @@ def test_time_limited_scenarios_are_stored_as_such(tmp_path):
     assert row["status"] == "time_limit"
     if pd.notna(row["objective"]):  # an incumbent was found: its bound and gap are kept
         assert row["lower_bound"] < row["objective"] and row["gap"] > 0
-    assert run_batch([point], tmp_path / "t.sqlite", progress=False).skipped == 1
+    with caplog.at_level("WARNING", logger="platform_sc.batch.runner"):
+        run_batch([point], tmp_path / "t.sqlite", progress=False)
+    assert '1 scenario(s) kept in' in caplog.text and '"time_limit": 0.5' in caplog.text  # its row's own
     again = run_batch([point], tmp_path / "t.sqlite", progress=False, retry=("time_limit",))  # without a limit
     assert again.done == 1 and again.statuses == {"optimal": 1}
     with ResultsStore(tmp_path / "t.sqlite") as store:  # each row says how it was solved

@@ -145,6 +145,7 @@ def test_cli_single_and_scenario(tmp_path):
     res = runner.invoke(main, ["generate", "--scenario", str(SCEN / "smoke.yaml"), "--out", str(tmp_path / "grid")])
     assert res.exit_code == 0, res.output
     manifest = (tmp_path / "grid" / "manifest.csv").read_text().splitlines()
+    assert manifest[0].split(",")[-2:] == ["local_content", "folder"]  # the optional factor too
     assert len(manifest) == 1 + len(load_grid(SCEN / "smoke.yaml"))
     for line in manifest[1:]:
         assert (tmp_path / "grid" / line.split(",")[-1] / "segments.csv").exists()

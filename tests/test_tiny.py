@@ -102,3 +102,17 @@ def test_the_summary_leaves_the_model_and_tables_uncopied():
     summary = res.summary()
     assert summary["details"] == {"a": [1]} and summary["details"] is not res.details
     assert not {"model", "solution", "starts"} & set(summary)
+
+
+def test_solution_tables_never_overwrite_an_instance(tmp_path):
+    # plants.csv, suppliers.csv and price_breaks.csv are names of input and of solution
+    # tables: `solve DIR --out DIR` replaced the instance's own files, silently
+    import shutil
+
+    from platform_sc import InputError
+    folder = tmp_path / "tiny"
+    shutil.copytree(Path(__file__).parents[1] / "data" / "tiny", folder)
+    before = {f.name: f.read_bytes() for f in folder.iterdir()}
+    with pytest.raises(InputError, match="holds an instance"):
+        run(folder, out=folder)
+    assert {f.name: f.read_bytes() for f in folder.iterdir()} == before

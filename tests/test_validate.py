@@ -94,6 +94,15 @@ def test_supplier_capacity_cannot_cover_demand(tiny):
                             "the suppliers of any acceptable option can make at most 12 units") for p in found)
 
 
+def test_capacity_checks_leave_out_what_the_rules_exclude(tiny):
+    # an excluded supplier supplies nothing: demo with engine-NA-1 excluded was a bare
+    # 'infeasible' after the solve, not diagnosed before it
+    tiny["supplier_rules"] = pd.DataFrame([{"supplier": tiny["suppliers"].loc[1, "supplier"], "status": "excluded"}])
+    found = problems(tiny)
+    assert any("suppliers can deliver at most 0 units" in p and p.endswith(
+        "(without the suppliers supplier_rules excludes)") for p in found), found
+
+
 def test_no_reachable_supplier_for_threshold(tiny):
     tiny["supplier_options"] = tiny["supplier_options"][tiny["supplier_options"].option != "A2"]
     tiny["price_breaks"] = tiny["price_breaks"][tiny["price_breaks"].option != "A2"]

@@ -7,6 +7,7 @@ workers are spawned processes; ``dask_scheduler`` sends the same tasks to a Dask
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -120,10 +121,8 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
     t0 = time.perf_counter()
     with ResultsStore(db) as store:
         store.same_parameter_files(points)
-        earlier = store.remember_options(options_of(opts))
-        if earlier is not None:
-            log.warning("the rows kept in %s were solved with %s; this run uses %s", db, earlier, options_of(opts))
         todo = _pending(points, store, tuple(retry))
+        _other_options(store, {point_id(p) for p in points} - {point_id(p) for p in todo}, opts)
         bar = tqdm(total=len(todo), disable=not progress, unit="scenario", dynamic_ncols=True)
         counts = {"done": 0, "failed": 0, "busy": 0.0}
 
@@ -150,6 +149,16 @@ def run_batch(points: list[dict], db, opts: SolveOptions | None = None, workers:
         statuses = store.statuses({point_id(p) for p in points})
     return BatchSummary(len(points), len(points) - len(todo), counts["done"], counts["failed"], interrupted,
                         time.perf_counter() - t0, counts["busy"], statuses)
+
+
+def _other_options(store: ResultsStore, kept: set[str], opts: SolveOptions) -> None:
+    """Warn when scenarios kept from earlier runs were solved with other options than this
+    run's (each row keeps its own in its details)."""
+    now = json.dumps(options_of(opts), sort_keys=True, default=str)
+    other = {k: n for k, n in store.solved_with(kept).items() if k != now}
+    if other:
+        log.warning("%d scenario(s) kept in %s were solved with other options (%s); this run uses %s",
+                    sum(other.values()), store.path, "; ".join(other), now)
 
 
 def _run_in_process(todo, opts, finish) -> None:

@@ -112,14 +112,16 @@ class ResultsStore:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parameter_files', ?)",
                         (json.dumps({**before, **now}, sort_keys=True),))
 
-    def remember_options(self, options: dict) -> dict | None:
-        """Record the solve options of this run; return those of the run before if they
-        differ (rows solved with either may then be here; each row keeps its own in its
-        details)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'solve_options'").fetchone()
-        now = json.dumps(options, sort_keys=True, default=str)
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('solve_options', ?)", (now,))
-        return json.loads(row[0]) if row and row[0] != now else None
+    def solved_with(self, ids: set[str]) -> dict[str, int]:
+        """How many of the scenarios ``ids`` kept here were solved with each set of solve
+        options (JSON text; rows written before rows kept them are not counted)."""
+        counts: dict[str, int] = {}
+        for i, details in self.db.execute("SELECT id, details FROM scenarios"):
+            options = json.loads(details or "{}").get("options") if i in ids else None
+            if options is not None:
+                key = json.dumps(options, sort_keys=True)
+                counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def statuses(self, ids: set[str]) -> dict[str, int]:
         """How many of the scenarios ``ids`` are kept here with each status."""

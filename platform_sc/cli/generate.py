@@ -10,7 +10,7 @@ from click.core import ParameterSource
 
 from ..io import write_folder
 from ..scenarios.generator import CAPABILITIES, CONFIGS, DEV_COSTS, generate as make_instance, point_id
-from ..scenarios.grid import FACTORS, instance_for, load_grid
+from ..scenarios.grid import FACTORS, OPTIONAL_FACTORS, instance_for, load_grid
 from .common import friendly_errors
 
 
@@ -66,9 +66,10 @@ def generate(scenario, scenario_name, config, segments, volume, capability, dev_
                 write_folder(instance_for(point), root / point["id"])
         with open(root / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(["id", *FACTORS, "folder"])
+            columns = [*FACTORS, *OPTIONAL_FACTORS]  # optional ones at their default when a point omits them
+            writer.writerow(["id", *columns, "folder"])
             for p in points:
-                writer.writerow([p["id"], *(p[k] for k in FACTORS), p["id"]])
+                writer.writerow([p["id"], *(p.get(k, OPTIONAL_FACTORS.get(k)) for k in columns), p["id"]])
         click.echo(f"wrote {len(points)} instances and manifest.csv to {root}")
         return
     missing = [o for o, v in (("--config", config), ("--segments", segments), ("--volume", volume)) if v is None]

@@ -279,7 +279,8 @@ def generate(config: str, segments: int, volume: int, capability: str, dev_cost:
 
     upper_cap = suppliers_df[suppliers_df["capability"] == "upper"].groupby("module")["capacity"].sum()
     if (upper_cap >= world).any():
-        log.warning("%s: upper-half suppliers alone could meet worldwide demand", point_id(f))
+        log.info("%s: the upper-half suppliers of a module could meet worldwide demand alone, so low "
+                 "capability need not force lower-half options on anyone", point_id(f))
     frames = {"segments": seg, "modules": modules_df, "options": options_df, "thresholds": th,
               "plants": plants_df, "plant_segment": ps_df, "suppliers": suppliers_df,
               "supplier_options": so_df, "price_breaks": pb_df, "supplier_plant": sp_df}
