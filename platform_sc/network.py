@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from .errors import InputError, Problem
 from .extract import Solution
 from .io import Instance, read
 from .measures import cost_breakdown
@@ -253,7 +254,7 @@ def from_store(db, scenario_id: str) -> tuple[Instance, Solution]:
     rows = df[df["id"] == scenario_id]
     if rows.empty:
         sample = ", ".join(df["id"].head(5))
-        raise ValueError(f"no scenario {scenario_id!r} in {db} (e.g. {sample})")
+        raise InputError([Problem(str(db), None, "id", f"no scenario {scenario_id!r} (e.g. {sample})")])
     row = rows.iloc[0]
     if pd.isna(row.get("objective")):
         raise ValueError(f"scenario {scenario_id!r} has no solution (status {row['status']})")

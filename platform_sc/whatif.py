@@ -14,7 +14,7 @@ import time
 import pandas as pd
 
 from .decomposition import keep_workers
-from .errors import InputError
+from .errors import InputError, Problem
 from .extract import combine, extract, manufacturing_tables, sourcing_tables
 from .io import Instance
 from .manufacturing import forced_flows
@@ -40,8 +40,9 @@ class WhatIf:
 
     def __init__(self, instance: Instance, opts: SolveOptions | None = None):
         if DEMAND_SCENARIOS in instance:  # the models here are deterministic: nominal demand only
-            raise ValueError(f"the instance has demand scenarios ({DEMAND_SCENARIOS}): a cost what-if would plan "
-                             "for its nominal demand only; sweep demand_scale, or remove the table")
+            raise InputError([Problem(instance.where(DEMAND_SCENARIOS), None, None,
+                                      "the instance has demand scenarios: a cost what-if would plan for its "
+                                      "nominal demand only; sweep demand_scale, or remove the table")])
         self.opts = opts or SolveOptions()
         self.S = Sets(validate(instance))
         t0 = time.perf_counter()

@@ -108,6 +108,43 @@ def test_cli_deteriorating_json():
     assert '"t1": 0.833333' in out.output
 
 
+DP_ARGS = dict(d="100", T="1", n="2", theta0="0.5", c1="3", c2="15", c3="5")
+
+
+def _dp_args(**changed):
+    return [x for k, v in {**DP_ARGS, **changed}.items() for x in (f"--{k}", v)]
+
+
+@pytest.mark.parametrize("args", [
+    ["deteriorating", *_dp_args(n="0")],
+    ["deteriorating", *_dp_args(d="-1")],
+    ["deteriorating", *_dp_args(d="nan")],
+    ["deteriorating", *_dp_args(T="inf")],
+    ["deteriorating", *_dp_args(theta0="-0.1")],
+    ["deteriorating", *_dp_args(c1="0", c2="0")],
+    ["deteriorating", *_dp_args(n="0.001", T="10")],          # T^(1/n) overflows
+    ["deteriorating", *_dp_args(d="1e300", T="1e300", theta0="1e300")],
+    ["safety-stock", str(TINY), "--service-level", "1"],
+    ["safety-stock", str(TINY), "--demand-cv", "-0.2"],
+    ["safety-stock", str(TINY), "--lifetime-years", "0"],
+    ["safety-stock", str(TINY), "--working-days", "0", "--holding-rate", "0.2"],
+    ["safety-stock", str(TINY), "--holding-rate", "-1"],
+    ["safety-stock", str(TINY), "--method", "fixed", "--holding-rate", "0.2"],
+    ["formula", "--method", "statistical", "--avg-usage", "1", "--avg-lead", "-1", "--sd-usage", "1"],
+    ["formula", "--method", "statistical", "--avg-usage", "1", "--avg-lead", "1", "--sd-usage", "1",
+     "--service-level", "0"],
+])
+def test_cli_inventory_invalid_numbers_exit_2(args):
+    out = CliRunner().invoke(main, ["inventory", *args])
+    assert out.exit_code == 2, out.output
+    assert "Error: Invalid value for" in out.output or "floating-point range" in out.output
+
+
+def test_order_level_out_of_floating_point_range():
+    with pytest.raises(OverflowError, match="floating-point range"):
+        dp.order_level(100, 10, 0.001, 0.1, 3, 15, 5)
+
+
 # ----- supplier grading -------------------------------------------------------------------------
 def test_grades_and_cutoffs():
     inst = _add(_with_second_a_supplier("SA2", "R1", 4, 6),

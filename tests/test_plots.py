@@ -181,6 +181,19 @@ def test_draw_cli_from_db_and_folder(db, tmp_path):
     assert res.exit_code != 0 and "no scenario" in res.output
 
 
+def test_plot_and_draw_refuse_unknown_names_with_exit_2(db, tmp_path):
+    for extra, message in [(["--y", "nonsense", "--x", "config"], "--y: unknown column 'nonsense'"),
+                           (["--y", "objective", "--x", "config", "--by", "nonsense"], "--by: unknown column"),
+                           (["--y", "status", "--x", "config"], "--y: 'status' is not a numeric measure")]:
+        res = CliRunner().invoke(main, ["plot", str(db), "--out", str(tmp_path), *extra])
+        assert res.exit_code == 2, res.output
+        assert message in res.output
+    res = CliRunner().invoke(main, ["draw", "--db", str(db), "--scenario", "nope", "--out", str(tmp_path / "x.png")])
+    assert res.exit_code == 2, res.output
+    assert "no scenario 'nope'" in res.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_from_store_rebuilds_the_solution(db):
     df = read_results(db)
     row = df.iloc[0]

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from platform_sc import SolveOptions, from_frames, run
+from platform_sc import InputError, SolveOptions, from_frames, run
 from platform_sc.whatif import WhatIf, sweep
 
 from .conftest import DATA
@@ -56,8 +56,54 @@ def test_a_cost_sweep_of_an_instance_with_demand_scenarios_is_refused(tiny):
     # Its models are deterministic: it would plan for the nominal demand while demand_scale
     # sweeps of the same instance solve the stochastic program.
     from .test_uncertainty import two_scenarios
-    with pytest.raises(ValueError, match="has demand scenarios"):
+    with pytest.raises(InputError, match="has demand scenarios"):
         sweep(from_frames(two_scenarios(tiny)), "development_cost_scale", [1.0])
+
+
+def _sweep_cli(*args):
+    from click.testing import CliRunner
+
+    from platform_sc.cli import main
+    return CliRunner().invoke(main, ["sweep", *map(str, args)])
+
+
+def test_sweep_cli_cost_param_of_an_instance_with_demand_scenarios_is_an_input_error(tiny, tmp_path):
+    from platform_sc.io import write_folder
+
+    from .test_uncertainty import two_scenarios
+    write_folder(from_frames(two_scenarios(tiny)), tmp_path)
+    res = _sweep_cli(tmp_path, "--param", "development_cost_scale", "--values", "1")
+    assert res.exit_code == 2, res.output
+    assert "demand_scenarios" in res.output and "sweep demand_scale" in res.output
+
+
+@pytest.mark.parametrize("args", [
+    ["--param", "development_cost_scale", "--values", "1", "--time-limit", "-1"],
+    ["--param", "development_cost_scale", "--values", "1", "--time-limit", "0"],
+    ["--param", "demand_scale", "--values", "1,0"],           # no demand: not an instance
+    ["--param", "demand_scale", "--values", "nan"],
+    ["--param", "development_cost_scale", "--values", "-1"],  # a negative cost
+    ["--param", "development_cost_scale", "--values", "1,inf"],
+    ["--param", "development_cost_scale", "--values", ","],
+])
+def test_sweep_cli_refuses_invalid_options_with_exit_2(args):
+    res = _sweep_cli(DATA / "tiny", *args)
+    assert res.exit_code == 2, res.output
+    option = "--time-limit" if "--time-limit" in args else "--values"
+    assert "Invalid value for" in res.output and option in res.output and "Traceback" not in res.output
+
+
+def test_sweep_cli_says_why_a_value_has_no_solution():
+    # 5x the demand exceeds plant capacity 100: a result of the sweep (exit 0), with its reason
+    res = _sweep_cli(DATA / "tiny", "--param", "demand_scale", "--values", "1,5")
+    assert res.exit_code == 0, res.output
+    assert "demand_scale = 5: no solution (invalid)" in res.output
+    assert "plants can deliver at most 100" in res.output
+    # no value with a solution: exit 1 (no solution), the reasons still printed
+    res = _sweep_cli(DATA / "tiny", "--param", "demand_scale", "--values", "5,6")
+    assert res.exit_code == 1, res.output
+    assert "demand_scale = 6: no solution (invalid)" in res.output
+    assert "no value of demand_scale has a solution" in res.output
 
 
 def test_a_sweep_plot_with_no_solution_is_drawn_empty():

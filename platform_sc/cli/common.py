@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import click
 
@@ -29,6 +30,28 @@ def friendly_errors(func):
     return wrapper
 
 
+class Number(click.FloatRange):
+    """A finite number within optional bounds: click's FloatRange lets ``nan`` and ``inf``
+    through (they then fail deep inside a computation, as a ValueError = exit 3)."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return rv
+
+
+POSITIVE = Number(min=0, min_open=True)
+NON_NEGATIVE = Number(min=0)
+
+
+def time_limit_option(help: str = "Seconds for the whole solve of an instance."):
+    """--time-limit: positive seconds (default: none), shared by every solving command."""
+    return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help=help)
+
+
 MODULE_WORKERS = "Processes for the per-module problems (decomposition, exact), started once per solve."
 
 
@@ -51,7 +74,7 @@ def solver_options(func=None, *, workers_help: str = MODULE_WORKERS):
         click.option("--method", type=click.Choice(["auto", "monolithic", "decomposition", "exact", "stochastic"]), default="auto",
                      show_default=True, help="auto picks by instance; exact = decomposition bounds + cutoff MILP."),
         click.option("--solver", default="highs", show_default=True, help="Any Pyomo solver name."),
-        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds for the whole solve of an instance."),
+        time_limit_option(),
         click.option("--gap", type=click.FloatRange(min=0), default=DEFAULT_GAP, show_default=True, help="Relative MIP gap to prove."),
         click.option("--solver-option", "solver_option", multiple=True, metavar="KEY=VALUE",
                      help="Passed to the solver (repeatable)."),

@@ -19,6 +19,18 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+def _check_columns(df, y: str, x: str, by: str | None) -> None:
+    """--y names a numeric results column, --x and --by any results column."""
+    columns = ", ".join(map(str, df.columns))
+    for hint, col in (("--y", y), ("--x", x), ("--by", by)):
+        if col is not None and col not in df.columns:
+            raise click.BadParameter(f"unknown column {col!r} (have: {columns})", param_hint=hint)
+    try:
+        df[y].astype(float)
+    except (TypeError, ValueError):
+        raise click.BadParameter(f"{y!r} is not a numeric measure", param_hint="--y") from None
+
+
 @click.command()
 @click.argument("db", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the images.")
@@ -38,6 +50,7 @@ def plot(db, out, fmt, y, x, by):
     if y is None:
         figures = plots.paper_graphs(df)
     else:
+        _check_columns(df, y, x, by)
         figures = {f"{y}_by_{x}" + (f"_and_{by}" if by else ""): plots.factor_plot(df, y, x, by)}
     for stem, fig in figures.items():
         for path in plots.save(fig, Path(out) / stem, formats):

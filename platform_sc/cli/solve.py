@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from dataclasses import replace
 
 import click
@@ -11,6 +12,18 @@ from ..console import stdout_to
 from ..measures import configurations
 from ..pipeline import run
 from .common import EXIT_NO_SOLUTION, friendly_errors, solver_options
+
+
+def strict_json(value):
+    """``value`` with non-finite floats (±inf, NaN: e.g. lower bounds of plant sets that
+    cannot hold the optimum) as None, so it is valid JSON (null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
 
 
 def _money(x) -> str:
@@ -46,7 +59,8 @@ def format_result(result) -> str:
 @click.command()
 @click.argument("instance", type=click.Path(exists=True))
 @solver_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one (strict) JSON object instead of a summary; infinite or NaN numbers are null.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write the solution tables as CSV here.")
 @click.option("--threads", type=click.IntRange(1), default=1, show_default=True,
               help="HiGHS threads per solve (per process with --workers): HiGHS searches the MIP tree in parallel.")
@@ -57,7 +71,7 @@ def solve(instance, opts, as_json, out, threads):
     with stdout_to(2) if as_json else contextlib.nullcontext():  # --json: the solver log (--log) to stderr
         result = run(instance, opts, out=out)
     if as_json:
-        click.echo(json.dumps(result.summary(), indent=2))
+        click.echo(json.dumps(strict_json(result.summary()), indent=2, allow_nan=False))
     else:
         click.echo(format_result(result))
     if result.solution is None:

@@ -150,8 +150,26 @@ def optimal_t1(d, T, n, theta0, c1, c2, c3) -> float:
 
 
 def order_level(d: float, T: float, n: float, theta0: float, c1: float, c2: float, c3: float) -> OrderLevelResult:
-    """t1*, S*, Q*, deteriorated units and average cost of the deterministic Datta–Pal model."""
+    """t1*, S*, Q*, deteriorated units and average cost of the deterministic Datta–Pal model.
+
+    Raises OverflowError when the inputs put the model out of floating-point range (powers
+    such as T^{1/n} with a small n over- or underflow, or the cubic's coefficients do)."""
     _check(d, T, n, theta0, c1, c2, c3)
+    try:
+        with np.errstate(all="ignore"):  # out-of-range values are checked below
+            result = _order_level(d, T, n, theta0, c1, c2, c3)
+    except (ArithmeticError, np.linalg.LinAlgError):  # overflow, division by an underflowed 0, lost roots
+        result = None
+    if result is None or not all(map(math.isfinite, (result.t1, result.S, result.Q, result.average_cost))):
+        raise OverflowError(f"d={d:g}, T={T:g}, n={n:g}, θ0={theta0:g}, C1={c1:g}, C2={c2:g}, C3={c3:g} put the "
+                            "model out of floating-point range: use units that give numbers nearer 1, or a larger n")
+    return result
+
+
+def _order_level(d, T, n, theta0, c1, c2, c3) -> OrderLevelResult | None:
+    """:func:`order_level` without the checks; None when the cubic is out of range."""
+    if not all(map(math.isfinite, cubic_coefficients(d, T, n, theta0, c1, c2, c3))):
+        return None
     t1 = optimal_t1(d, T, n, theta0, c1, c2, c3)
     det = theta0 * d * t1 ** ((1 + 2 * n) / n) / (2 * (2 * n + 1) * T ** (1 / n))
     S = d * t1 ** (1 / n) / T ** (1 / n) + det
