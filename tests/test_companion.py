@@ -192,6 +192,16 @@ def test_cli_rate(tmp_path):
     assert table.loc["SA", "grade"] == "A" and table.loc["SB", "grade"] == "D"
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--a", "50"], "grade cut-offs must satisfy"), (["--nc-steps", "10,5"], "nc_steps must be positive"),
+    (["--a", "nan"], "not a finite number"), (["--since", "2024-13-45"], "is not a date")])
+def test_cli_rate_bad_options_exit_2(tmp_path, args, message):
+    # they reached a ValueError: exit 3, 'solver or internal error'
+    write_folder(_add(read(TINY), supplier_performance=[_perf("SA", 0.95)]), tmp_path / "inst")
+    out = CliRunner().invoke(main, ["suppliers", "rate", str(tmp_path / "inst"), *args])
+    assert out.exit_code == 2 and message in out.output, out.output
+
+
 # ----- safety stock in the model ----------------------------------------------------------------
 def test_safety_stock_cost_shifts_sourcing_local():
     inst = _with_second_a_supplier("SX", "R2", 4.98, 6.98)   # slightly cheaper, other region
