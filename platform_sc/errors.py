@@ -32,5 +32,10 @@ class InputError(Exception):
         super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
 
 
+class NoSolutionError(Exception):
+    """A solution was asked for where there is none (e.g. a stored scenario that was
+    infeasible or timed out without an incumbent): the CLI's exit 1, as for a solve."""
+
+
 class SolveError(Exception):
     """The solver found no feasible solution (infeasible, unbounded or out of time)."""

@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .errors import InputError, Problem
+from .errors import InputError, NoSolutionError, Problem
 from .extract import Solution
 from .io import Instance, read
 from .measures import cost_breakdown
@@ -257,7 +257,7 @@ def from_store(db, scenario_id: str) -> tuple[Instance, Solution]:
         raise InputError([Problem(str(db), None, "id", f"no scenario {scenario_id!r} (e.g. {sample})")])
     row = rows.iloc[0]
     if pd.isna(row.get("objective")):
-        raise ValueError(f"scenario {scenario_id!r} has no solution (status {row['status']})")
+        raise NoSolutionError(f"scenario {scenario_id!r} in {db} has no solution (status {row['status']})")
     point = {k: _factor_value(k, row[k]) for k in FACTORS}
     if "params" in row.index and isinstance(row["params"], str):
         point["params"] = row["params"]

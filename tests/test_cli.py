@@ -49,3 +49,12 @@ def test_solve_json_is_strict_json(monkeypatch):
     assert out["details"]["plant_sets"][0] == {"plants": ["P1"], "exchange_bound": None, "lower_bound": None,
                                                "objective": None}
     assert out["status"] == "optimal"
+
+
+def test_time_limit_must_be_a_finite_positive_number():
+    # click's FloatRange let nan through to the solver
+    from click.testing import CliRunner
+
+    from platform_sc.cli import main
+    res = CliRunner().invoke(main, ["solve", str(DEMO.parent / "tiny"), "--time-limit", "nan"])
+    assert res.exit_code == 2 and "not a finite number" in res.output, res.output

@@ -194,6 +194,16 @@ def test_plot_and_draw_refuse_unknown_names_with_exit_2(db, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_draw_of_a_stored_scenario_without_solution_exits_1(tmp_path):
+    # like a solve without a solution, not 3 (solver or internal error)
+    from platform_sc.batch import ResultsStore
+    db = tmp_path / "r.db"
+    with ResultsStore(db) as store:
+        store.record({"id": "LL-x", "factors": {"config": "LL"}, "status": "infeasible"})
+    res = CliRunner().invoke(main, ["draw", "--db", str(db), "--scenario", "LL-x", "--out", str(tmp_path / "x.png")])
+    assert res.exit_code == 1 and "has no solution (status infeasible)" in res.output, res.output
+
+
 def test_from_store_rebuilds_the_solution(db):
     df = read_results(db)
     row = df.iloc[0]

@@ -6,7 +6,7 @@ import math
 
 import click
 
-from ..errors import InputError, SolveError
+from ..errors import InputError, NoSolutionError, SolveError
 from ..result import SolveOptions
 from ..solve import DEFAULT_GAP
 
@@ -24,6 +24,9 @@ def friendly_errors(func):
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(EXIT_INVALID_INPUT) from None
+        except NoSolutionError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(EXIT_NO_SOLUTION) from None
         except (SolveError, RuntimeError, ValueError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(EXIT_SOLVE_ERROR) from None
@@ -49,7 +52,7 @@ NON_NEGATIVE = Number(min=0)
 
 def time_limit_option(help: str = "Seconds for the whole solve of an instance."):
     """--time-limit: positive seconds (default: none), shared by every solving command."""
-    return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help=help)
+    return click.option("--time-limit", type=POSITIVE, default=None, help=help)
 
 
 MODULE_WORKERS = "Processes for the per-module problems (decomposition, exact), started once per solve."
