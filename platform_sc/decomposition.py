@@ -300,13 +300,6 @@ def keep_workers(workers: int):
         _kept = None
 
 
-def stop_kept() -> None:
-    """:func:`stop_now` on the processes kept by :func:`keep_workers`, if any (a batch
-    worker told to terminate)."""
-    if _kept is not None:
-        stop_now(_kept[0])
-
-
 def stop_now(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool`` without waiting for its work under way (Ctrl-C): its processes are
     terminated and the work not yet started is cancelled."""

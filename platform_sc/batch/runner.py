@@ -23,7 +23,7 @@ from multiprocessing.util import Finalize
 
 from tqdm import tqdm
 
-from ..decomposition import ignore_ctrl_c, keep_workers, stop_kept, stop_now
+from ..decomposition import ignore_ctrl_c, keep_workers, stop_now
 from ..pipeline import solve_instance
 from ..result import SolveOptions
 from ..scenarios import instance_for, point_id
@@ -91,10 +91,12 @@ _kept = ExitStack()  # in a worker process: its module processes, kept until it 
 
 def _start_worker(module_workers: int) -> None:
     """Ctrl-C is the submitting process's to handle; the scenarios of this worker share
-    ``module_workers`` processes for their module problems (see ``_run_in_process``), which
-    it stops when it is told to terminate (the submitting process's Ctrl-C)."""
+    ``module_workers`` processes for their module problems (see ``_run_in_process``). The
+    worker leads its own process group, so that on Ctrl-C the submitting process stops it
+    and its module processes at once (:func:`_stop_groups`), even mid-solve."""
     ignore_ctrl_c()
-    signal.signal(signal.SIGTERM, _terminate)
+    if hasattr(os, "setpgrp"):  # POSIX
+        os.setpgrp()
     _kept.enter_context(keep_workers(module_workers))
     # at exit a worker process joins its children before concurrent.futures stops its pools,
     # so the kept processes would wait for work forever: stop them first, and before the
@@ -102,9 +104,14 @@ def _start_worker(module_workers: int) -> None:
     Finalize(None, _kept.close, exitpriority=100)
 
 
-def _terminate(signum, frame) -> None:
-    stop_kept()
-    os._exit(128 + signum)
+def _stop_groups(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM to each worker's process group: the worker and the module processes it
+    started (terminating the worker alone left those solving on, orphaned)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError, AttributeError):  # already gone, or not yet its group's leader
+            pass
 
 
 def _pending(points: list[dict], store: ResultsStore, retry: tuple[str, ...]) -> list[dict]:
@@ -181,6 +188,7 @@ def _run_local(todo, opts, workers, finish, task=run_point) -> None:
         try:
             _until_broken(pool, queue, suspects, lambda p: pool.submit(task, p, opts), 2 * workers, finish)
         except KeyboardInterrupt:
+            _stop_groups(pool)
             stop_now(pool)
             raise
         pool.shutdown(wait=not pool._broken)
