@@ -96,10 +96,16 @@ def solved(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def n_unproven(data: pd.DataFrame) -> int:
+    """How many rows of ``data`` (scenarios with a solution) are not proven optimal:
+    time-limited incumbents, whose costs are upper bounds."""
+    return int((data["status"] != "optimal").sum()) if "status" in data.columns else 0
+
+
 def solved_note(data: pd.DataFrame) -> str:
     """How many scenarios a figure averages, and how many of them are time-limited incumbents
-    (not proven optimal: their costs are upper bounds), as the report says in its text."""
-    unproven = int((data["status"] != "optimal").sum()) if "status" in data.columns else 0
+    (not proven optimal), as the report says in its text."""
+    unproven = n_unproven(data)
     return f"{len(data)} solved scenarios" + (f", {unproven} not proven optimal (time-limited incumbents)"
                                               if unproven else "")
 

@@ -109,7 +109,7 @@ def build_report(df: pd.DataFrame, title: str = "Batch report", source: str = ""
     if not solved.any():
         parts.append("<p><b>No scenario has a solution: no graphs.</b></p>")
     else:
-        unproven = int((solved & (df["status"] != "optimal")).sum())  # graphs and means use them too
+        unproven = plots.n_unproven(df[solved])  # graphs and means use them too
         caveat = (f" Not proven optimal: {unproven} of them (time-limited incumbents, see Status); "
                   "their costs are upper bounds." if unproven else "")
         parts += ["<h2>The paper's graphs</h2>"] + ([f"<p class='note'>{html.escape(caveat)}</p>"] if unproven else [])

@@ -59,7 +59,7 @@ def run_point(point: dict, opts: SolveOptions) -> tuple[dict, dict]:
 
 
 def options_of(opts: SolveOptions) -> dict:
-    """The solve options that change a result (kept with each row and with the store)."""
+    """The solve options that change a result (kept in each row's details)."""
     return {k: getattr(opts, k) for k in ("method", "solver", "time_limit", "gap", "solver_options")}
 
 

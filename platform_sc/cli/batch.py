@@ -41,7 +41,8 @@ def batch(scenario_file, db, names, opts, workers, module_workers, retry_failed,
     previous = signal.signal(signal.SIGTERM, _stop)  # a job scheduler's kill stops like Ctrl-C
     try:
         summary = run_batch(points, db, replace(opts, workers=module_workers), workers=workers,
-                            retry=(*retry, "error") if retry_failed else retry, dask_scheduler=dask_scheduler, progress=not no_progress)
+                            retry=(*retry, "error") if retry_failed else retry, dask_scheduler=dask_scheduler,
+                            progress=not no_progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"{summary.total} scenarios: {summary.skipped} already in {db}, {summary.done} solved, "

@@ -39,19 +39,12 @@ PRICE_BREAKS = (1, 2, 3, 4, "none")
 
 DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "data" / "automotive_parameters.yaml"
 _PARAM_CACHE: dict[str, dict] = {}
-PARAMETER_KEYS = ("regions", "region_market_share", "taste_mean", "segment_premium_sd", "module_noise_sd",
-                  "segment_share_alpha", "demand_rounding", "modules", "levels", "development_cost_base",
-                  "development_cost_growth", "dev_cost_levels", "unit_price_base", "unit_price_step",
-                  "supplier_price_factor", "tooling_cost", "selection_cost_low", "high_capability_selection_factor",
-                  "supplier_capacity_share", "capacity_rounding", "price_breaks", "freight_local",
-                  "freight_inter_region", "assembly_cost", "distribution_local", "distribution_inter_region",
-                  "plant_setup_regional", "plant_setup_central", "plant_capacity_share_regional",
-                  "plant_capacity_share_central", "central_region")
 
 
 def load_params(params: dict | str | Path | None = None) -> dict:
     """The parameter mapping: ``params`` itself, the YAML file it names, or the default file;
-    a file that is missing, not YAML or lacks a top-level key is a ValueError naming it."""
+    a file that is missing, not YAML or lacks a top-level key of the default file is a
+    ValueError naming it."""
     if isinstance(params, dict):
         return params
     path = Path(params) if params is not None else DEFAULT_PARAMS
@@ -63,7 +56,8 @@ def load_params(params: dict | str | Path | None = None) -> dict:
             P = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ValueError(f"parameter file {path} is not valid YAML ({exc})") from None
-        missing = [k for k in PARAMETER_KEYS if not isinstance(P, dict) or k not in P]
+        required = P if path.resolve() == DEFAULT_PARAMS else load_params()  # the default file has every key
+        missing = [k for k in required if not isinstance(P, dict) or k not in P]
         if missing:
             raise ValueError(f"parameter file {path} lacks {', '.join(missing)} "
                              f"(see {DEFAULT_PARAMS.name} for every key)")
